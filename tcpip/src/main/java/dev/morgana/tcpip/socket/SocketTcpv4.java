@@ -1,0 +1,143 @@
+package dev.morgana.tcpip.socket;
+
+import dev.morgana.types.Console;
+import dev.morgana.types.Flow;
+import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.Tcpv4;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** TCP over kernel sockets: an accept loop per listener, a virtual thread per connection. */
+final class SocketTcpv4 implements Tcpv4 {
+
+    private static final int BACKLOG = 1024;
+
+    private final Console console;
+    private final InetAddress bindAddress;
+    private final Set<SocketListener> listeners = ConcurrentHashMap.newKeySet();
+
+    SocketTcpv4(Console console, InetAddress bindAddress) {
+        this.console = console;
+        this.bindAddress = bindAddress;
+    }
+
+    @Override
+    public Listener listen(int port, FlowHandler handler) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("TCP port out of range: " + port);
+        }
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(bindAddress, port), BACKLOG);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot listen on TCP " + bindAddress.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+        }
+        SocketListener listener = new SocketListener(server, handler);
+        listeners.add(listener);
+        Thread.ofVirtual().name("tcp-accept-" + listener.port()).start(listener::acceptLoop);
+        return listener;
+    }
+
+    @Override
+    public Flow connect(Ipv4Address address, int port) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.connect(new InetSocketAddress(InetAddress.getByAddress(address.toBytes()), port));
+            return new SocketFlow(channel);
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot connect to " + address + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    void closeAll() {
+        listeners.forEach(SocketListener::close);
+    }
+
+    private final class SocketListener implements Listener {
+        private final ServerSocketChannel server;
+        private final FlowHandler handler;
+        private final int port;
+
+        SocketListener(ServerSocketChannel server, FlowHandler handler) throws IOException {
+            this.server = server;
+            this.handler = handler;
+            this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        }
+
+        void acceptLoop() {
+            while (server.isOpen()) {
+                SocketChannel channel;
+                try {
+                    channel = server.accept();
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    // Typically EMFILE: report, then keep accepting once descriptors free up.
+                    console.log("tcp: accept on port " + port + " failed: " + e.getMessage());
+                    pause();
+                    continue;
+                }
+                Thread.ofVirtual().name("tcp-" + port + "-conn").start(() -> serve(channel));
+            }
+        }
+
+        private void serve(SocketChannel channel) {
+            try (SocketFlow flow = openFlow(channel)) {
+                if (flow != null) {
+                    handler.handle(flow);
+                }
+            } catch (Exception e) {
+                console.log("tcp: connection handler on port " + port + " failed: " + e);
+            }
+        }
+
+        private static SocketFlow openFlow(SocketChannel channel) {
+            try {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                return new SocketFlow(channel);
+            } catch (IOException e) {
+                // The peer left before we looked at it: nothing to serve.
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+                return null;
+            }
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void close() {
+            listeners.remove(this);
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // the port is released either way
+            }
+        }
+    }
+}
