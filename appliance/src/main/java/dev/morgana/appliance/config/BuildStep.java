@@ -1,0 +1,21 @@
+package dev.morgana.appliance.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Work that {@code make build} does for a device before the appliance can run. */
+public sealed interface BuildStep {
+
+    /**
+     * Pack a site directory into a crunch store shipped on the class path.
+     *
+     * @param htdocs the site directory, relative to the project root
+     * @param resource the class-path resource name the store gets ("morgana/htdocs.crunch")
+     */
+    record Crunch(Path htdocs, String resource) implements BuildStep {
+        public Crunch {
+            Objects.requireNonNull(htdocs);
+            Objects.requireNonNull(resource);
+        }
+    }
+}

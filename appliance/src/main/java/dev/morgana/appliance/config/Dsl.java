@@ -1,0 +1,155 @@
+package dev.morgana.appliance.config;
+
+import dev.morgana.types.Console;
+import dev.morgana.types.Job;
+import dev.morgana.types.StackV4;
+import dev.morgana.types.Tcpv4;
+import dev.morgana.types.http.HttpServer;
+import dev.morgana.types.kv.KvRo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The configuration eDSL, after Mirage's {@code Mirage} module: module types, foreign
+ * application modules, functor application, keys and the device catalogue. A config is a Java
+ * source file that starts with {@code import static dev.morgana.appliance.config.Dsl.*;}.
+ *
+ * <p>Types make bad graphs impossible to write: {@code apply(site, console, stack, http)} where
+ * the site expects a {@code kv_ro} second is a compile error of the config.
+ */
+public final class Dsl {
+
+    private Dsl() {}
+
+    // ---- module types ------------------------------------------------------------------
+
+    public static final Typ<Console> CONSOLE = Typ.of("console", Console.class);
+    public static final Typ<KvRo> KV_RO = Typ.of("kv_ro", KvRo.class);
+    public static final Typ<StackV4> STACKV4 = Typ.of("stackv4", StackV4.class);
+    public static final Typ<Tcpv4> TCPV4 = Typ.of("tcpv4", Tcpv4.class);
+    public static final Typ<HttpServer> HTTP = Typ.of("http", HttpServer.class);
+    public static final Typ<Job> JOB = Typ.of("job", Job.class);
+    /** Plain int parameters of foreign modules (ports, sizes), passed as constants. */
+    public static final Typ<Integer> INT = Typ.of("int", Integer.class);
+
+    /** {@code a @-> r}. */
+    public static <A, R> Typ<Fn<A, R>> fn(Typ<A> a, Typ<R> r) {
+        return Typ.fn(a, r);
+    }
+
+    /** {@code a @-> b @-> r}. */
+    public static <A, B, R> Typ<Fn<A, Fn<B, R>>> fn(Typ<A> a, Typ<B> b, Typ<R> r) {
+        return Typ.fn(a, Typ.fn(b, r));
+    }
+
+    /** {@code a @-> b @-> c @-> r}. */
+    public static <A, B, C, R> Typ<Fn<A, Fn<B, Fn<C, R>>>> fn(Typ<A> a, Typ<B> b, Typ<C> c, Typ<R> r) {
+        return Typ.fn(a, Typ.fn(b, Typ.fn(c, r)));
+    }
+
+    /** {@code a @-> b @-> c @-> d @-> r}. */
+    public static <A, B, C, D, R> Typ<Fn<A, Fn<B, Fn<C, Fn<D, R>>>>> fn(
+            Typ<A> a, Typ<B> b, Typ<C> c, Typ<D> d, Typ<R> r) {
+        return Typ.fn(a, Typ.fn(b, Typ.fn(c, Typ.fn(d, r))));
+    }
+
+    // ---- foreign modules and application -------------------------------------------------
+
+    /**
+     * Application code of type {@code typ}: {@code className} must have a public constructor
+     * taking the functor's arguments in order. {@code modules} are the Maven modules it lives
+     * in, linked into the appliance.
+     */
+    public static <T> Impl<T> foreign(String className, Typ<T> typ, String... modules) {
+        if (!typ.isFunctor()) {
+            throw new ConfigException("foreign " + className + " must have a functor type (... @-> job), not " + typ);
+        }
+        return new Impl.Foreign<>(typ, className, Set.of(modules));
+    }
+
+    /** {@code f $ a}. */
+    public static <A, R> Impl<R> apply(Impl<Fn<A, R>> f, Impl<A> a) {
+        return new Impl.Applied<>(f, a, resultTyp(f));
+    }
+
+    /** {@code f $ a $ b}. */
+    public static <A, B, R> Impl<R> apply(Impl<Fn<A, Fn<B, R>>> f, Impl<A> a, Impl<B> b) {
+        return apply(apply(f, a), b);
+    }
+
+    /** {@code f $ a $ b $ c}. */
+    public static <A, B, C, R> Impl<R> apply(Impl<Fn<A, Fn<B, Fn<C, R>>>> f, Impl<A> a, Impl<B> b, Impl<C> c) {
+        return apply(apply(f, a, b), c);
+    }
+
+    /** {@code f $ a $ b $ c $ d}. */
+    public static <A, B, C, D, R> Impl<R> apply(
+            Impl<Fn<A, Fn<B, Fn<C, Fn<D, R>>>>> f, Impl<A> a, Impl<B> b, Impl<C> c, Impl<D> d) {
+        return apply(apply(f, a, b, c), d);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A, R> Typ<R> resultTyp(Impl<Fn<A, R>> f) {
+        // Typ.fn stored the result; the phantom Fn type guarantees it is a Typ<R>.
+        return (Typ<R>) f.typ().result();
+    }
+
+    /** Registers the appliance {@code name} running {@code jobs} (Mirage's {@code register}). */
+    @SafeVarargs
+    public static void register(String name, Impl<Job>... jobs) {
+        ConfigContext.current().register(name, List.of(jobs));
+    }
+
+    // ---- keys ----------------------------------------------------------------------------
+
+    /** The key's value in this evaluation. */
+    public static <T> T get(Key<T> key) {
+        return key.get();
+    }
+
+    // ---- the device catalogue -------------------------------------------------------------
+
+    /** The process's standard output (Unix and Docker targets). */
+    public static Impl<Console> defaultConsole() {
+        return new Impl.Device<>(CONSOLE, "console", new Expr.New("dev.morgana.unix.StdoutConsole", List.of()),
+                Set.of("unix"), List.of());
+    }
+
+    /**
+     * The files under {@code htdocs} (relative to the project root), packed at build time into
+     * a crunch store inside the appliance (Mirage's {@code crunch "./htdocs"}).
+     */
+    public static Impl<KvRo> crunch(String htdocs) {
+        String resource = "morgana/" + Path.of(htdocs).getFileName() + ".crunch";
+        return new Impl.Device<>(KV_RO, "store",
+                new Expr.Static("dev.morgana.crunch.CrunchStore", "openResource", List.of(Expr.string("/" + resource))),
+                Set.of("kv-ro-crunch"), List.of(new BuildStep.Crunch(Path.of(htdocs), resource)));
+    }
+
+    /** The kernel's TCP/IP stack, listening on every local address (Mirage's {@code socket_stackv4}). */
+    public static Impl<StackV4> socketStackV4(Impl<Console> console) {
+        return new Impl.Device<>(STACKV4, "stack",
+                new Expr.New("dev.morgana.tcpip.socket.SocketStackV4", List.of(new Expr.Ref(console),
+                        new Expr.Static("dev.morgana.types.Ipv4Address", "parse", List.of(Expr.string("0.0.0.0"))))),
+                Set.of("tcpip"), List.of());
+    }
+
+    /** The TCP of a stack. */
+    public static Impl<Tcpv4> tcpv4(Impl<StackV4> stack) {
+        return new Impl.Device<>(TCPV4, "tcp", new Expr.Call(stack, "tcpv4", List.of()), Set.of(), List.of());
+    }
+
+    /** An HTTP/1.1 server on {@code port} of {@code stack}'s TCP (Mirage's {@code http_server}). */
+    public static Impl<HttpServer> httpServer(Impl<Console> console, int port, Impl<StackV4> stack) {
+        return new Impl.Device<>(HTTP, "http",
+                new Expr.New("dev.morgana.http.Http1Server",
+                        List.of(new Expr.Ref(console), new Expr.Ref(tcpv4(stack)), Expr.integer(port))),
+                Set.of("http-server"), List.of());
+    }
+
+    /** An int constant as an argument of a foreign module (a port, a size). */
+    public static Impl<Integer> value(int value) {
+        return new Impl.Device<>(INT, "value", Expr.integer(value), Set.of(), List.of());
+    }
+}

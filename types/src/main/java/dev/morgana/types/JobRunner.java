@@ -1,0 +1,101 @@
+package dev.morgana.types;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an appliance's jobs and shuts it down cleanly; called by every generated {@code Main}.
+ *
+ * <p>Each job runs on its own thread. On SIGTERM or SIGINT (or a VM's shutdown) the jobs are
+ * interrupted and the devices closed in reverse order of construction. If a job fails, the
+ * appliance stops with exit status 1; when every job has returned, it exits with 0.
+ */
+public final class JobRunner {
+
+    private static final long SHUTDOWN_GRACE_MILLIS = 5_000;
+
+    private JobRunner() {}
+
+    /**
+     * Runs {@code jobs} until they end or the process is asked to stop.
+     *
+     * @param name the appliance's name, for log lines
+     * @param console where start, failure and stop are logged
+     * @param jobs the registered jobs
+     * @param devices every device, in construction order
+     */
+    public static void run(String name, Console console, List<Job> jobs, List<? extends AutoCloseable> devices) {
+        List<Thread> threads = new ArrayList<>();
+        Thread hook = new Thread(() -> {
+            console.log(name + ": stopping");
+            threads.forEach(Thread::interrupt);
+            joinAll(threads, SHUTDOWN_GRACE_MILLIS);
+            closeAll(devices, console);
+        }, name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        int[] failures = {0};
+        for (Job job : jobs) {
+            threads.add(Thread.ofPlatform().name(name + "-job").start(() -> {
+                try {
+                    job.run();
+                } catch (InterruptedException e) {
+                    // asked to stop: the shutdown hook does the rest
+                } catch (Exception e) {
+                    console.log(name + ": " + describe(e));
+                    synchronized (failures) {
+                        failures[0]++;
+                    }
+                }
+            }));
+        }
+        joinAll(threads, Long.MAX_VALUE);
+        if (failures[0] > 0) {
+            // Runs the hook, which closes the devices, then exits with a failure status.
+            System.exit(1);
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        closeAll(devices, console);
+    }
+
+    /** Reports a failure to construct the appliance and exits with status 1. */
+    public static void failStart(String name, Exception e) {
+        System.err.println(name + ": cannot start: " + describe(e));
+        System.exit(1);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.toString() : message;
+    }
+
+    private static void joinAll(List<Thread> threads, long timeoutMillis) {
+        long deadline = timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Thread thread : threads) {
+            try {
+                if (deadline == Long.MAX_VALUE) {
+                    thread.join();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) {
+                        thread.join(java.time.Duration.ofNanos(left));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void closeAll(List<? extends AutoCloseable> devices, Console console) {
+        for (int i = devices.size() - 1; i >= 0; i--) {
+            try {
+                devices.get(i).close();
+            } catch (Exception e) {
+                console.log("closing " + devices.get(i) + " failed: " + describe(e));
+            }
+        }
+    }
+}
