@@ -40,7 +40,12 @@ public final class ConfigEvaluator {
             String className = configFile.getFileName().toString().replaceFirst("\\.java$", "");
             try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
                     ConfigEvaluator.class.getClassLoader())) {
-                Class<?> config = loader.loadClass(className);
+                Class<?> config;
+                try {
+                    config = loader.loadClass(className);
+                } catch (ClassNotFoundException e) {
+                    throw new ConfigException(configFile + " compiled to no class named " + className);
+                }
                 context.evaluate(() -> runMain(config));
             }
             return context;
