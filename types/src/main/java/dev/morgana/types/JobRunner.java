@@ -55,7 +55,11 @@ public final class JobRunner {
             // Runs the hook, which closes the devices, then exits with a failure status.
             System.exit(1);
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException stopping) {
+            return; // the jobs ended because the process is stopping: the hook closes the devices
+        }
         closeAll(devices, console);
     }
 
