@@ -1,0 +1,44 @@
+package dev.morgana.appliance.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `make configure` then `make build`, twice: the crunch store and every linked jar are byte-identical. */
+@Timeout(180)
+class BuildReproducibilityTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoBuildsGiveByteIdenticalStoreAndJars() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        Project.configureAndBuild("www", a, Map.of());
+        Project.configureAndBuild("www", b, Map.of());
+
+        assertArrayEquals(Files.readAllBytes(a.resolve("data/htdocs.crunch")), Files.readAllBytes(b.resolve("data/htdocs.crunch")),
+                "crunch store");
+        List<String> libA = list(a.resolve("lib"));
+        assertEquals(libA, list(b.resolve("lib")));
+        for (String jar : libA) {
+            assertArrayEquals(Files.readAllBytes(a.resolve("lib").resolve(jar)), Files.readAllBytes(b.resolve("lib").resolve(jar)), jar);
+        }
+        assertArrayEquals(Files.readAllBytes(a.resolve("src/Main.java")), Files.readAllBytes(b.resolve("src/Main.java")));
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
