@@ -136,7 +136,7 @@ public final class CrunchBuilder {
             Files.move(store, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             long storeSize = Files.size(target);
             int directories = entries.size() - fileCount;
-            progress.accept("crunch: " + fileCount + " files in " + directories + " directories, "
+            progress.accept("crunch: " + plural(fileCount, "file") + " in " + plural(directories, "directory") + ", "
                     + Progress.size(readBytes) + " (" + gzipVariants + " gzip variants) -> " + output + ", "
                     + Progress.size(storeSize));
             return new Result(fileCount, directories, readBytes, gzipVariants, storeSize);
@@ -144,6 +144,13 @@ public final class CrunchBuilder {
             Files.deleteIfExists(data);
             Files.deleteIfExists(store);
         }
+    }
+
+    private static String plural(long count, String noun) {
+        if (count == 1) {
+            return "1 " + noun;
+        }
+        return count + " " + (noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s");
     }
 
     /** Temporary files are private; the store is not secret and gets the usual rw-r--r--. */

@@ -32,8 +32,7 @@ final class Progress {
             return;
         }
         // The further of the two measures, so a few huge files still move the bar.
-        double fraction = Math.max((double) files / totalFiles, totalBytes == 0 ? 0 : (double) bytes / totalBytes);
-        int tenth = (int) Math.min(10, Math.floor(fraction * 10));
+        int tenth = (int) Math.max(files * 10L / totalFiles, totalBytes == 0 ? 0 : bytes * 10 / totalBytes);
         if (tenth > lastTenth && files < totalFiles) {
             lastTenth = tenth;
             sink.accept(String.format(Locale.ROOT, "crunch: %d/%d files, %d MiB", files, totalFiles, bytes >> 20));
