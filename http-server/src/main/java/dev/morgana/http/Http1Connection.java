@@ -6,7 +6,6 @@ import dev.morgana.types.http.HttpFields;
 import dev.morgana.types.http.HttpHandler;
 import dev.morgana.types.http.HttpRequest;
 import dev.morgana.types.http.HttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.EOFException;
@@ -206,7 +205,7 @@ final class Http1Connection {
     private void reject(Violation v, RequestHead head) throws IOException {
         byte[] body = (v.status() + " " + v.message() + "\n").getBytes(StandardCharsets.US_ASCII);
         timer.arm(options.sendTimeout());
-        flow.writev(writer.head(v.status(), HttpFields.of(HttpHeaderNames.CONTENT_TYPE.toString(), TEXT),
+        flow.writev(writer.head(v.status(), HttpFields.of("Content-Type", TEXT),
                 body.length, ResponseWriter.Connection.CLOSE), ByteBuffer.wrap(body));
         if (head != null) {
             log(head, v.status(), body.length);
@@ -304,7 +303,7 @@ final class Http1Connection {
     }
 
     static HttpResponse plain(int status, String text, HttpFields extra) {
-        HttpFields fields = extra.with(HttpHeaderNames.CONTENT_TYPE.toString(), TEXT);
+        HttpFields fields = extra.with("Content-Type", TEXT);
         return new HttpResponse(status, fields,
                 new HttpResponse.Bytes(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
     }
