@@ -1,0 +1,73 @@
+package dev.morgana.http;
+
+import dev.morgana.types.Clock;
+import dev.morgana.types.Console;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Writes one Combined Log Format line per request to the console:
+ * {@code host - - [24/Nov/2026:03:35:57 +0000] "GET / HTTP/1.1" 200 1234 "referer" "agent"}.
+ * Quoted fields are escaped (quote, backslash, control and non-ASCII characters) so that a
+ * client cannot forge log lines.
+ */
+final class AccessLog {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final Console console;
+    private final Clock clock;
+
+    AccessLog(Console console, Clock clock) {
+        this.console = console;
+        this.clock = clock;
+    }
+
+    /**
+     * @param requestLine "GET / HTTP/1.1", or null if none could be parsed
+     * @param bytes body bytes sent
+     */
+    void log(String remote, String requestLine, int status, long bytes, String referer, String agent) {
+        StringBuilder b = new StringBuilder(160);
+        b.append(host(remote)).append(" - - [").append(TIME.format(clock.now())).append("] ");
+        quoted(b, requestLine);
+        b.append(' ').append(status).append(' ');
+        if (bytes > 0) {
+            b.append(bytes);
+        } else {
+            b.append('-');
+        }
+        b.append(' ');
+        quoted(b, referer);
+        b.append(' ');
+        quoted(b, agent);
+        console.log(b.toString());
+    }
+
+    /** The address without its port ("10.0.0.1:5000" → "10.0.0.1"). */
+    static String host(String remote) {
+        int colon = remote.lastIndexOf(':');
+        return colon > 0 && remote.indexOf(':') == colon ? remote.substring(0, colon) : remote;
+    }
+
+    private static void quoted(StringBuilder b, String s) {
+        b.append('"');
+        if (s == null) {
+            b.append('-');
+        } else {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"' || c == '\\') {
+                    b.append('\\').append(c);
+                } else if (c < 0x20 || c > 0x7E) {
+                    b.append(String.format("\\x%02x", c & 0xFF));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        b.append('"');
+    }
+}

@@ -1,0 +1,100 @@
+package dev.morgana.http;
+
+import dev.morgana.types.Console;
+import dev.morgana.types.Flow;
+import dev.morgana.types.Tcpv4;
+import dev.morgana.types.http.HttpHandler;
+import dev.morgana.types.http.HttpServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/1.1 server over any {@link Tcpv4}: the socket stack, the from-scratch stack, or TLS
+ * flows. GET and HEAD go to the handler; OPTIONS gets 204 with Allow; other methods get 405.
+ * Keep-alive and pipelining, Date, Content-Length, HEAD, and errors (400 and close, 500 for
+ * the failing request only) are handled here. See {@link HttpOptions} for limits and timeouts.
+ */
+public final class Http1Server implements HttpServer {
+
+    private final Console console;
+    private final Tcpv4 tcp;
+    private final int port;
+    private final HttpOptions options;
+    private final ResponseWriter writer;
+    private final Semaphore connections;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private volatile int boundPort = -1;
+
+    /** A server with {@link HttpOptions#defaults()}. */
+    public Http1Server(Console console, Tcpv4 tcp, int port) {
+        this(console, tcp, port, HttpOptions.defaults());
+    }
+
+    public Http1Server(Console console, Tcpv4 tcp, int port, HttpOptions options) {
+        this.console = console;
+        this.tcp = tcp;
+        this.port = port;
+        this.options = options;
+        this.writer = new ResponseWriter(new DateHeader(options.clock()), options.defaultHeaders());
+        this.connections = new Semaphore(options.maxConnections());
+    }
+
+    @Override
+    public String name() {
+        return "http:" + port;
+    }
+
+    /**
+     * Listens on the port and serves until the thread is interrupted or {@link #close()} is
+     * called; then stops accepting (established connections finish on their own).
+     */
+    @Override
+    public void serve(HttpHandler handler) throws IOException, InterruptedException {
+        Duration shortest = min(min(options.idleTimeout(), options.headerTimeout()), options.sendTimeout());
+        Duration tick = clamp(shortest.dividedBy(4), Duration.ofMillis(5), Duration.ofMillis(500));
+        AccessLog accessLog = options.accessLog() ? new AccessLog(console, options.clock()) : null;
+        try (Watchdog watchdog = new Watchdog(options.clock(), tick);
+             Tcpv4.Listener listener = tcp.listen(port, flow -> accept(flow, handler, watchdog, accessLog))) {
+            boundPort = listener.port();
+            bound.countDown();
+            console.log("http: listening on port " + listener.port());
+            closed.await();
+        }
+    }
+
+    private void accept(Flow flow, HttpHandler handler, Watchdog watchdog, AccessLog accessLog) throws IOException {
+        if (!connections.tryAcquire()) {
+            Http1Connection.refuse(flow, writer);
+            return;
+        }
+        try (Watchdog.Timer timer = watchdog.timer(flow)) {
+            new Http1Connection(flow, handler, options, writer, accessLog, console, timer).run();
+        } finally {
+            connections.release();
+        }
+    }
+
+    /** The port being listened on, waiting up to {@code timeout} for {@link #serve} to bind it; -1 if not yet. */
+    public int awaitPort(Duration timeout) throws InterruptedException {
+        bound.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return boundPort;
+    }
+
+    /** Makes {@link #serve} return. Idempotent. */
+    @Override
+    public void close() {
+        closed.countDown();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration clamp(Duration d, Duration lo, Duration hi) {
+        return d.compareTo(lo) < 0 ? lo : d.compareTo(hi) > 0 ? hi : d;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.morgana.http;
+
+import dev.morgana.types.Clock;
+import dev.morgana.types.http.HttpFields;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits, timeouts and defaults of an {@link Http1Server}. Every limit bounds work driven by
+ * a client; {@link #defaults()} gives values suited to a public static site.
+ *
+ * @param maxRequestLineBytes longest request line (method, target, version) → 414 beyond
+ * @param maxHeaderBytes largest header section, field lines included → 431 beyond
+ * @param maxHeaderCount most header fields in one request → 431 beyond
+ * @param maxBodyBytes largest request body read and discarded → 413 beyond
+ * @param idleTimeout how long a kept-alive connection may wait for the next request
+ * @param headerTimeout how long a request head may take to arrive once its first byte came
+ *     (and how long a body may take), against slowloris clients
+ * @param sendTimeout how long one write of a response may block on a client that does not read
+ * @param maxConnections most concurrent connections; excess ones get a 503 and are closed
+ * @param accessLog whether to log each request in Combined Log Format to the console
+ * @param defaultHeaders fields added to every response unless the handler set the same name
+ * @param clock wall clock for Date and the access log, monotonic clock for timeouts
+ */
+public record HttpOptions(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaderCount, long maxBodyBytes,
+                          Duration idleTimeout, Duration headerTimeout, Duration sendTimeout,
+                          int maxConnections, boolean accessLog, HttpFields defaultHeaders, Clock clock) {
+
+    /** The security headers sent by default. */
+    public static final HttpFields SECURITY_HEADERS = HttpFields.of(
+            "X-Content-Type-Options", "nosniff",
+            "Referrer-Policy", "strict-origin-when-cross-origin");
+
+    public HttpOptions {
+        positive("maxRequestLineBytes", maxRequestLineBytes);
+        positive("maxHeaderBytes", maxHeaderBytes);
+        positive("maxHeaderCount", maxHeaderCount);
+        positive("maxConnections", maxConnections);
+        if (maxRequestLineBytes > 1 << 20 || maxHeaderBytes > 1 << 20) {
+            throw new IllegalArgumentException("request line and header limits must stay below 1 MiB");
+        }
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("maxBodyBytes must not be negative");
+        }
+        positive("idleTimeout", idleTimeout);
+        positive("headerTimeout", headerTimeout);
+        positive("sendTimeout", sendTimeout);
+        Objects.requireNonNull(defaultHeaders);
+        Objects.requireNonNull(clock);
+    }
+
+    /** 8 KiB request line, 16 KiB and 100 header fields, 1 MiB body, 60 s idle, 10 s head. */
+    public static HttpOptions defaults() {
+        return new HttpOptions(8 * 1024, 16 * 1024, 100, 1024 * 1024,
+                Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60),
+                10_000, true, SECURITY_HEADERS, Clock.system());
+    }
+
+    public HttpOptions withAccessLog(boolean on) {
+        return new HttpOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, idleTimeout,
+                headerTimeout, sendTimeout, maxConnections, on, defaultHeaders, clock);
+    }
+
+    public HttpOptions withClock(Clock c) {
+        return new HttpOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, idleTimeout,
+                headerTimeout, sendTimeout, maxConnections, accessLog, defaultHeaders, c);
+    }
+
+    public HttpOptions withTimeouts(Duration idle, Duration header, Duration send) {
+        return new HttpOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, idle,
+                header, send, maxConnections, accessLog, defaultHeaders, clock);
+    }
+
+    public HttpOptions withMaxConnections(int max) {
+        return new HttpOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, idleTimeout,
+                headerTimeout, sendTimeout, max, accessLog, defaultHeaders, clock);
+    }
+
+    public HttpOptions withLimits(int requestLine, int headerBytes, int headerCount, long bodyBytes) {
+        return new HttpOptions(requestLine, headerBytes, headerCount, bodyBytes, idleTimeout,
+                headerTimeout, sendTimeout, maxConnections, accessLog, defaultHeaders, clock);
+    }
+
+    public HttpOptions withDefaultHeaders(HttpFields headers) {
+        return new HttpOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, idleTimeout,
+                headerTimeout, sendTimeout, maxConnections, accessLog, headers, clock);
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+        }
+    }
+}

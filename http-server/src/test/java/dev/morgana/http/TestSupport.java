@@ -1,0 +1,135 @@
+package dev.morgana.http;
+
+import dev.morgana.types.Clock;
+import dev.morgana.types.Console;
+import dev.morgana.types.Flow;
+import dev.morgana.types.http.HttpHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Fixed clock, recording console, a server over {@link FakeTcp}, and byte helpers. */
+final class TestSupport {
+
+    static final Instant NOW = Instant.parse("2026-11-24T03:35:57Z");
+    static final String DATE = "Date: Tue, 24 Nov 2026 03:35:57 GMT\r\n";
+    static final String SECURITY = "X-Content-Type-Options: nosniff\r\nReferrer-Policy: strict-origin-when-cross-origin\r\n";
+
+    private TestSupport() {}
+
+    /** Wall time fixed at {@link #NOW}; monotonic time real (timeouts still work). */
+    static final Clock FIXED = new Clock() {
+        @Override
+        public Instant now() {
+            return NOW;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return System.nanoTime();
+        }
+    };
+
+    /** A console that keeps its lines. */
+    static final class ListConsole implements Console {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void log(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public String name() {
+            return "list";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Options for tests: fixed clock, access log off unless asked. */
+    static HttpOptions options() {
+        return HttpOptions.defaults().withClock(FIXED).withAccessLog(false);
+    }
+
+    /** An {@link Http1Server} serving on a {@link FakeTcp} from a virtual thread. */
+    static final class Running implements AutoCloseable {
+        final FakeTcp tcp = new FakeTcp();
+        final ListConsole console = new ListConsole();
+        final Http1Server server;
+        private final Thread thread;
+
+        Running(HttpHandler handler, HttpOptions options) throws InterruptedException {
+            server = new Http1Server(console, tcp, 80, options);
+            thread = Thread.ofVirtual().start(() -> {
+                try {
+                    server.serve(handler);
+                } catch (Exception e) {
+                    console.log("serve failed: " + e);
+                }
+            });
+            if (server.awaitPort(Duration.ofSeconds(5)) != 80) {
+                throw new IllegalStateException("server did not start: " + console.lines);
+            }
+        }
+
+        PipeFlow connect() throws IOException {
+            return tcp.connect();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    static String string(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads exactly {@code n} bytes, or fewer if the stream ends first. */
+    static byte[] readN(Flow flow, int n) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(8192);
+        while (out.size() < n) {
+            buf.clear().limit(Math.min(8192, n - out.size()));
+            int r = flow.read(buf);
+            if (r < 0) {
+                break;
+            }
+            out.write(buf.array(), 0, r);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads until end of stream. */
+    static byte[] readAll(Flow flow) throws IOException {
+        return readN(flow, Integer.MAX_VALUE);
+    }
+
+    /** Sends {@code request} and reads exactly as many bytes as {@code expected} has. */
+    static String exchange(Flow flow, String request, String expected) throws IOException {
+        flow.write(ascii(request));
+        return string(readN(flow, expected.getBytes(StandardCharsets.ISO_8859_1).length));
+    }
+
+    /** True if the server closed its side: reading gives end of stream. */
+    static boolean atEof(Flow flow) throws IOException {
+        return flow.read(ByteBuffer.allocate(1)) < 0;
+    }
+}

@@ -1,0 +1,273 @@
+package dev.morgana.site;
+
+import dev.morgana.types.Console;
+import dev.morgana.types.Job;
+import dev.morgana.types.http.HttpFields;
+import dev.morgana.types.http.HttpRequest;
+import dev.morgana.types.http.HttpResponse;
+import dev.morgana.types.http.HttpServer;
+import dev.morgana.types.kv.Encoding;
+import dev.morgana.types.kv.Keys;
+import dev.morgana.types.kv.KvNode;
+import dev.morgana.types.kv.KvRo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The static-site application (Mirage's {@code Dispatch.Main(C)(FS)(H)}): serves the files of a
+ * read-only store over any {@link HttpServer}, written against the module types only.
+ *
+ * <p>"/" serves "index.html"; a directory without trailing slash is redirected (301) to the
+ * slashed path, query kept; a slashed directory serves its index.html; files get Content-Type,
+ * ETag, Last-Modified and Cache-Control. Conditional requests (If-Match, If-Unmodified-Since →
+ * 412; If-None-Match, If-Modified-Since → 304), byte ranges (206, multipart/byteranges, 416,
+ * If-Range) and the stored gzip variant (Accept-Encoding with q-values, Vary) follow RFC 9110.
+ * A missing file gets the site's own 404.html when the store has one.
+ */
+public final class StaticSite implements Job {
+
+    private static final String TEXT = "text/plain; charset=utf-8";
+    /** Bodies up to this size are one buffer; larger ones are streamed in pieces this big. */
+    static final int CHUNK = 256 * 1024;
+
+    private final Console console;
+    private final KvRo store;
+    private final HttpServer http;
+    private final SiteOptions options;
+
+    public StaticSite(Console console, KvRo store, HttpServer http) {
+        this(console, store, http, SiteOptions.defaults());
+    }
+
+    public StaticSite(Console console, KvRo store, HttpServer http, SiteOptions options) {
+        this.console = console;
+        this.store = store;
+        this.http = http;
+        this.options = options;
+    }
+
+    /** Serves the store until the thread is interrupted or the server closed. */
+    @Override
+    public void run() throws Exception {
+        console.log("site: serving " + store.name() + " with " + http.name());
+        http.serve(this::handle);
+    }
+
+    /** Answers one GET or HEAD request. Thread-safe. */
+    public HttpResponse handle(HttpRequest request) throws IOException {
+        String path = request.path();
+        boolean slash = path.endsWith("/");
+        String key = path.substring(1, slash ? path.length() - 1 : path.length());
+        if (!Keys.isValid(key)) {
+            return notFound();
+        }
+        Optional<KvNode> node = store.find(key);
+        if (node.isEmpty()) {
+            return notFound();
+        }
+        return switch (node.get()) {
+            case KvNode.Directory d when !slash -> redirect(path + "/", request.query());
+            case KvNode.Directory d -> {
+                String indexKey = key.isEmpty() ? "index.html" : key + "/index.html";
+                yield store.find(indexKey).orElse(null) instanceof KvNode.File index
+                        ? serveFile(request, index) : notFound();
+            }
+            case KvNode.File f when slash -> notFound();
+            case KvNode.File f -> serveFile(request, f);
+        };
+    }
+
+    private HttpResponse serveFile(HttpRequest request, KvNode.File file) throws IOException {
+        HttpFields h = request.headers();
+        boolean get = request.method().equals("GET");
+        String range = get ? h.first("Range").orElse(null) : null;
+        Encoding variant = range != null ? Encoding.IDENTITY
+                : ContentCodings.choose(joined(h, "Accept-Encoding"), file.hasGzip());
+        String lastModified = HttpDates.format(file.lastModified());
+        List<String> validators = new ArrayList<>();
+        String etag = variant == Encoding.GZIP ? gzipTag(file.etag()) : file.etag();
+        if (file.hasGzip()) {
+            validators.addAll(List.of("Vary", "Accept-Encoding"));
+        }
+        if (variant == null) {
+            return plain(406, "406 Not Acceptable: only identity and gzip exist\n", fields(validators));
+        }
+        validators.addAll(List.of("ETag", etag, "Last-Modified", lastModified));
+        addCommon(validators);
+
+        String ifMatch = joined(h, "If-Match");
+        if (ifMatch != null) {
+            if (!EntityTags.matches(ifMatch, etag, false)) {
+                return plain(412, "412 Precondition Failed\n", HttpFields.EMPTY);
+            }
+        } else {
+            var since = HttpDates.parse(h.first("If-Unmodified-Since").orElse(null));
+            if (since != null && file.lastModified().isAfter(since)) {
+                return plain(412, "412 Precondition Failed\n", HttpFields.EMPTY);
+            }
+        }
+        String ifNoneMatch = joined(h, "If-None-Match");
+        if (ifNoneMatch != null) {
+            if (EntityTags.matches(ifNoneMatch, etag, true)) {
+                return new HttpResponse(304, fields(validators), new HttpResponse.Empty());
+            }
+        } else {
+            var since = HttpDates.parse(h.first("If-Modified-Since").orElse(null));
+            if (since != null && !file.lastModified().isAfter(since)) {
+                return new HttpResponse(304, fields(validators), new HttpResponse.Empty());
+            }
+        }
+
+        List<String> fields = new ArrayList<>(validators);
+        fields.addAll(List.of("Content-Type", file.contentType(), "Accept-Ranges", "bytes"));
+        if (variant == Encoding.GZIP) {
+            fields.addAll(List.of("Content-Encoding", "gzip"));
+        }
+        long length = file.length(variant);
+        if (range != null && ifRangeHolds(h.first("If-Range").orElse(null), file)) {
+            List<ByteRanges.Range> ranges = ByteRanges.parse(range, length);
+            if (ranges != null) {
+                return ranged(file, ranges, fields);
+            }
+        }
+        return new HttpResponse(200, fields(fields), content(file, variant, 0, length));
+    }
+
+    private HttpResponse ranged(KvNode.File file, List<ByteRanges.Range> ranges, List<String> fields)
+            throws IOException {
+        long length = file.length();
+        if (ranges.isEmpty()) {
+            return plain(416, "416 Range Not Satisfiable\n", HttpFields.of("Content-Range", "bytes */" + length));
+        }
+        if (ranges.size() == 1) {
+            ByteRanges.Range r = ranges.getFirst();
+            fields.addAll(List.of("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + length));
+            return new HttpResponse(206, fields(fields), content(file, Encoding.IDENTITY, r.first(), r.length()));
+        }
+        String boundary = "morgana-" + file.etag().replaceAll("[^A-Za-z0-9]", "");
+        List<byte[]> partHeads = new ArrayList<>(ranges.size());
+        long total = 0;
+        for (ByteRanges.Range r : ranges) {
+            byte[] head = ("\r\n--" + boundary + "\r\nContent-Type: " + file.contentType()
+                    + "\r\nContent-Range: bytes " + r.first() + "-" + r.last() + "/" + length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            partHeads.add(head);
+            total += head.length + r.length();
+        }
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        total += tail.length;
+        int type = fields.indexOf("Content-Type");
+        fields.set(type + 1, "multipart/byteranges; boundary=" + boundary);
+        return new HttpResponse(206, fields(fields), new HttpResponse.Streamed(total, sink -> {
+            for (int i = 0; i < ranges.size(); i++) {
+                sink.write(ByteBuffer.wrap(partHeads.get(i)));
+                ByteRanges.Range r = ranges.get(i);
+                copy(file, Encoding.IDENTITY, r.first(), r.length(), sink);
+            }
+            sink.write(ByteBuffer.wrap(tail));
+        }));
+    }
+
+    /** If-Range (RFC 9110 §13.1.5): absent, or a strong ETag or the exact Last-Modified date. */
+    private static boolean ifRangeHolds(String ifRange, KvNode.File file) {
+        if (ifRange == null) {
+            return true;
+        }
+        if (EntityTags.isTag(ifRange)) {
+            return !ifRange.startsWith("W/") && ifRange.equals(file.etag());
+        }
+        var date = HttpDates.parse(ifRange);
+        return date != null && date.equals(file.lastModified());
+    }
+
+    private HttpResponse.Body content(KvNode.File file, Encoding variant, long offset, long length)
+            throws IOException {
+        if (length <= CHUNK) {
+            return new HttpResponse.Bytes(store.read(file, variant, offset, (int) length));
+        }
+        return new HttpResponse.Streamed(length, sink -> copy(file, variant, offset, length, sink));
+    }
+
+    private void copy(KvNode.File file, Encoding variant, long offset, long length,
+                      HttpResponse.Streamed.Sink sink) throws IOException {
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(CHUNK, length - done);
+            ByteBuffer piece = store.read(file, variant, offset + done, n);
+            if (piece.remaining() != n) {
+                throw new IOException("store returned " + piece.remaining() + " bytes of " + file.key()
+                        + " at " + (offset + done) + ", expected " + n);
+            }
+            sink.write(piece);
+            done += n;
+        }
+    }
+
+    private HttpResponse redirect(String path, String query) {
+        String location = encodePath(path) + (query == null ? "" : "?" + query);
+        return new HttpResponse(301, HttpFields.of("Location", location), new HttpResponse.Empty());
+    }
+
+    private HttpResponse notFound() throws IOException {
+        if (store.find("404.html").orElse(null) instanceof KvNode.File page) {
+            List<String> fields = new ArrayList<>(List.of("Content-Type", page.contentType()));
+            addCommon(fields);
+            return new HttpResponse(404, fields(fields), content(page, Encoding.IDENTITY, 0, page.length()));
+        }
+        return plain(404, "404 Not Found\n", HttpFields.EMPTY);
+    }
+
+    private void addCommon(List<String> fields) {
+        if (options.cacheControl() != null) {
+            fields.addAll(List.of("Cache-Control", options.cacheControl()));
+        }
+        if (options.contentSecurityPolicy() != null) {
+            fields.addAll(List.of("Content-Security-Policy", options.contentSecurityPolicy()));
+        }
+    }
+
+    private HttpResponse plain(int status, String text, HttpFields extra) {
+        HttpFields f = extra.with("Content-Type", TEXT);
+        if (options.contentSecurityPolicy() != null) {
+            f = f.with("Content-Security-Policy", options.contentSecurityPolicy());
+        }
+        return new HttpResponse(status, f,
+                new HttpResponse.Bytes(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()));
+    }
+
+    /** The ETag of the gzip variant: a different representation needs a different tag. */
+    static String gzipTag(String etag) {
+        return etag.substring(0, etag.length() - 1) + "-gz\"";
+    }
+
+    /** All values of a field joined with ", " (a list split over lines), or null if absent. */
+    private static String joined(HttpFields h, String name) {
+        List<String> all = h.all(name);
+        return all.isEmpty() ? null : String.join(", ", all);
+    }
+
+    private static HttpFields fields(List<String> namesAndValues) {
+        return HttpFields.of(namesAndValues.toArray(String[]::new));
+    }
+
+    /** Percent-encodes a decoded path for a Location field; '/' and unreserved stay. */
+    static String encodePath(String path) {
+        StringBuilder b = new StringBuilder(path.length() + 8);
+        for (byte x : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xFF;
+            boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0;
+            if (keep) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+}
