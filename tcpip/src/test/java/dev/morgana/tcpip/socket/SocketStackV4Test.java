@@ -131,12 +131,13 @@ class SocketStackV4Test {
 
     @Test
     void connectToClosedPortFailsWithMessageNamingIt() throws Exception {
-        int port;
-        try (Tcpv4.Listener listener = stack.tcpv4().listen(0, flow -> {})) {
-            port = listener.port();
+        // A bound socket that does not listen holds the port, so nothing else can take it meanwhile.
+        try (java.net.Socket holder = new java.net.Socket()) {
+            holder.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            int port = holder.getLocalPort();
+            IOException e = assertThrows(IOException.class, () -> stack.tcpv4().connect(LOOPBACK, port));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
         }
-        IOException e = assertThrows(IOException.class, () -> stack.tcpv4().connect(LOOPBACK, port));
-        assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
     }
 
     @Test
