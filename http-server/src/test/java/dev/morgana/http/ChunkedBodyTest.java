@@ -40,7 +40,7 @@ class ChunkedBodyTest {
     @CsvSource(delimiter = '|', value = {
         "x\\r\\n|INVALID_CHUNK",
         "\\r\\n|INVALID_CHUNK",
-        " 5\\r\\nhello\\r\\n0\\r\\n\\r\\n|INVALID_CHUNK",
+        "' 5\\r\\nhello\\r\\n0\\r\\n\\r\\n'|INVALID_CHUNK",
         "5 \\r\\nhello\\r\\n0\\r\\n\\r\\n|INVALID_CHUNK",
         "5\\nhello\\r\\n0\\r\\n\\r\\n|INVALID_CHUNK",
         "5\\r\\nhelloXX0\\r\\n\\r\\n|INVALID_CHUNK",
