@@ -61,8 +61,8 @@ public final class StaticSite implements Job {
     public HttpResponse handle(HttpRequest request) throws IOException {
         String path = request.path();
         boolean slash = path.endsWith("/");
-        String key = path.substring(1, slash ? path.length() - 1 : path.length());
-        if (!Keys.isValid(key)) {
+        String key = path.length() <= 1 ? "" : path.substring(1, slash ? path.length() - 1 : path.length());
+        if (!Keys.isValid(key) || (key.isEmpty() && !path.equals("/"))) {
             return notFound();
         }
         Optional<KvNode> node = store.find(key);

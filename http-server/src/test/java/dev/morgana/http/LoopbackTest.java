@@ -1,0 +1,152 @@
+package dev.morgana.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.morgana.site.StaticSite;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The server and the site over real kernel TCP on loopback, spoken to by the JDK's client. */
+@Timeout(60)
+class LoopbackTest {
+
+    private final byte[] big = new byte[3 * 1024 * 1024 + 17];
+    private final MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("big.bin", big);
+    private final TestSupport.ListConsole console = new TestSupport.ListConsole();
+    private Http1Server server;
+    private Thread thread;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i ^ (i >>> 8));
+        }
+        HttpOptions options = HttpOptions.defaults().withAccessLog(false)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(10));
+        server = new Http1Server(console, new NioTcp(), 0, options);
+        StaticSite site = new StaticSite(console, store, server);
+        thread = Thread.ofVirtual().start(() -> {
+            try {
+                site.run();
+            } catch (Exception e) {
+                console.log("site failed: " + e);
+            }
+        });
+        port = server.awaitPort(Duration.ofSeconds(10));
+        assertTrue(port > 0, console.lines.toString());
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        server.close();
+        thread.join(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void jdkClientGetsFilesByteForByte() throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<byte[]> index = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, index.statusCode());
+            assertEquals("<p>home</p>", new String(index.body(), StandardCharsets.UTF_8));
+            HttpResponse<byte[]> file = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/big.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, file.statusCode());
+            assertArrayEquals(big, file.body());
+            HttpResponse<byte[]> missing = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/nope")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(404, missing.statusCode());
+        }
+    }
+
+    @Test
+    void slowlorisClientsAreCutOffWhileANormalClientIsServed() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                s.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            int closedByServer = 0;
+            for (int round = 0; round < 4; round++) {
+                for (Socket s : slow) {
+                    if (!s.isClosed()) {
+                        try {
+                            s.getOutputStream().write('X');
+                        } catch (IOException e) {
+                            s.close();
+                        }
+                    }
+                }
+                try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals("<p>home</p>", r.body());
+                }
+                Thread.sleep(600);
+            }
+            for (Socket s : slow) {
+                s.setSoTimeout(5000);
+                if (s.isClosed() || readsEof(s.getInputStream())) {
+                    closedByServer++;
+                }
+            }
+            assertEquals(slow.size(), closedByServer, "every slow head must be cut off by the header timeout");
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void pipelinedRequestsOverTcpComeBackInOrder() throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int a = all.indexOf("HTTP/1.1 404 ");
+            int b = all.indexOf("HTTP/1.1 200 ", a);
+            int c = all.indexOf("HTTP/1.1 200 ", b + 1);
+            assertTrue(a == 0 && b > a && c > b, all);
+            assertTrue(all.endsWith("Connection: close\r\n\r\n"), all);
+        }
+    }
+
+    private static boolean readsEof(InputStream in) {
+        try {
+            byte[] b = new byte[4096];
+            int total = 0;
+            int n;
+            while ((n = in.read(b)) >= 0 && total < 1_000_000) {
+                total += n;
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+}
