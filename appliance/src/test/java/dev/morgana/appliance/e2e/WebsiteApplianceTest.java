@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebsiteApplianceTest {
 
     @TempDir
-    Path out;
+    static Path out;
 
     private RunningAppliance appliance;
     private int port;
