@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
  * Runs an appliance's jobs and shuts it down cleanly; called by every generated {@code Main}.
  *
  * <p>Each job runs on its own thread. On SIGTERM or SIGINT (or a VM's shutdown) the jobs are
- * interrupted and the devices closed in reverse order of construction. If a job fails, the
- * appliance stops with exit status 1; when every job has returned, it exits with 0.
+ * interrupted, the devices closed in reverse order of construction, and the process exits with
+ * status 0. If a job fails, the appliance stops with exit status 1; when every job has
+ * returned, it exits with 0.
  */
 public final class JobRunner {
 
@@ -27,15 +28,23 @@ public final class JobRunner {
      */
     public static void run(String name, Console console, List<Job> jobs, List<? extends AutoCloseable> devices) {
         List<Thread> threads = new ArrayList<>();
+        int[] failures = {0};
         Thread hook = new Thread(() -> {
             console.log(name + ": stopping");
             threads.forEach(Thread::interrupt);
             joinAll(threads, SHUTDOWN_GRACE_MILLIS);
             closeAll(devices, console);
+            boolean failed;
+            synchronized (failures) {
+                failed = failures[0] > 0;
+            }
+            if (!failed) {
+                // Asked to stop (SIGTERM, Ctrl-C) and stopped cleanly: that is success, not 143.
+                Runtime.getRuntime().halt(0);
+            }
         }, name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        int[] failures = {0};
         for (Job job : jobs) {
             threads.add(Thread.ofPlatform().name(name + "-job").start(() -> {
                 try {

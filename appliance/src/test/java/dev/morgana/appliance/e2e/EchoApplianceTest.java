@@ -1,6 +1,7 @@
 package dev.morgana.appliance.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -46,6 +47,7 @@ class EchoApplianceTest {
             writer.join();
             assertArrayEquals(data, got.toByteArray());
             int status = echo.stop();
+            assertEquals(0, status, "a clean stop on SIGTERM exits with 0:\n" + echo.output());
             assertTrue(echo.output().contains("echo: listening on TCP port " + port), echo.output());
             assertTrue(echo.output().contains("echo: stopping"), "status " + status + ", output:\n" + echo.output());
         }
