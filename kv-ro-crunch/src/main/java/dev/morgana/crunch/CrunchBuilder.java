@@ -2,22 +2,14 @@ package dev.morgana.crunch;
 
 import dev.morgana.types.kv.ETags;
 import dev.morgana.types.kv.MediaTypes;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
 /**
  * Build-time tool: turns an htdocs directory into one crunch store file (format in
@@ -83,67 +75,33 @@ public final class CrunchBuilder {
             }
         }
         Progress bar = new Progress(progress, fileCount, totalBytes);
-
-        Path data = Files.createTempFile(directory, ".crunch-data-", ".tmp");
-        Path store = Files.createTempFile(directory, ".crunch-store-", ".tmp");
-        try {
-            ByteArrayOutputStream indexBytes = new ByteArrayOutputStream();
-            DataOutputStream index = new DataOutputStream(indexBytes);
-            long dataLength = 0;
-            long readBytes = 0;
-            int gzipVariants = 0;
-            try (OutputStream dataOut = new BufferedOutputStream(Files.newOutputStream(data), 1 << 16)) {
-                for (SiteEntry entry : entries) {
-                    byte[] key = entry.keyBytes();
-                    switch (entry) {
-                        case SiteEntry.Directory ignored -> {
-                            index.writeByte(CrunchFormat.KIND_DIRECTORY);
-                            writeKey(index, key);
-                        }
-                        case SiteEntry.File file -> {
-                            byte[] content = reader.read(file);
-                            String contentType = MediaTypes.forName(file.key());
-                            Optional<byte[]> gzip = MediaTypes.isCompressible(contentType)
-                                    ? DeterministicGzip.compressIfSmaller(content)
-                                    : Optional.empty();
-                            index.writeByte(CrunchFormat.KIND_FILE);
-                            writeKey(index, key);
-                            index.writeLong(content.length);
-                            index.writeLong(gzip.map(g -> (long) g.length).orElse(-1L));
-                            index.writeLong(modifiedSecond);
-                            writeAscii(index, contentType);
-                            writeAscii(index, ETags.of(content));
-                            dataOut.write(content);
-                            dataLength += content.length;
-                            if (gzip.isPresent()) {
-                                dataOut.write(gzip.get());
-                                dataLength += gzip.get().length;
-                                gzipVariants++;
-                            }
-                            readBytes += content.length;
-                            bar.fileDone(content.length);
-                        }
+        long readBytes = 0;
+        int gzipVariants = 0;
+        long storeSize;
+        try (StoreWriter writer = new StoreWriter(directory)) {
+            for (SiteEntry entry : entries) {
+                switch (entry) {
+                    case SiteEntry.Directory dir -> writer.directory(dir.keyBytes());
+                    case SiteEntry.File file -> {
+                        byte[] content = reader.read(file);
+                        String contentType = MediaTypes.forName(file.key());
+                        Optional<byte[]> gzip = MediaTypes.isCompressible(contentType)
+                                ? DeterministicGzip.compressIfSmaller(content)
+                                : Optional.empty();
+                        writer.file(file.keyBytes(), content, gzip, modifiedSecond, contentType, ETags.of(content));
+                        readBytes += content.length;
+                        gzipVariants += gzip.isPresent() ? 1 : 0;
+                        bar.fileDone(content.length);
                     }
                 }
             }
-            byte[] indexArray = indexBytes.toByteArray();
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(store), 1 << 16)) {
-                out.write(header(entries.size(), indexArray, dataLength));
-                out.write(indexArray);
-                Files.copy(data, out);
-            }
-            readableByAll(store);
-            Files.move(store, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            long storeSize = Files.size(target);
-            int directories = entries.size() - fileCount;
-            progress.accept("crunch: " + plural(fileCount, "file") + " in " + plural(directories, "directory") + ", "
-                    + Progress.size(readBytes) + " (" + gzipVariants + " gzip variants) -> " + output + ", "
-                    + Progress.size(storeSize));
-            return new Result(fileCount, directories, readBytes, gzipVariants, storeSize);
-        } finally {
-            Files.deleteIfExists(data);
-            Files.deleteIfExists(store);
+            storeSize = writer.finish(target);
         }
+        int directories = entries.size() - fileCount;
+        progress.accept("crunch: " + plural(fileCount, "file") + " in " + plural(directories, "directory") + ", "
+                + Progress.size(readBytes) + " (" + gzipVariants + " gzip variants) -> " + output + ", "
+                + Progress.size(storeSize));
+        return new Result(fileCount, directories, readBytes, gzipVariants, storeSize);
     }
 
     private static String plural(long count, String noun) {
@@ -151,41 +109,6 @@ public final class CrunchBuilder {
             return "1 " + noun;
         }
         return count + " " + (noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s");
-    }
-
-    /** Temporary files are private; the store is not secret and gets the usual rw-r--r--. */
-    private static void readableByAll(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its defaults apply
-        }
-    }
-
-    private static byte[] header(int entryCount, byte[] index, long dataLength) throws IOException {
-        CRC32C crc = new CRC32C();
-        crc.update(index);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(CrunchFormat.HEADER_LENGTH);
-        DataOutputStream header = new DataOutputStream(bytes);
-        header.write(CrunchFormat.MAGIC);
-        header.writeInt(CrunchFormat.VERSION);
-        header.writeInt(entryCount);
-        header.writeLong(index.length);
-        header.writeLong(dataLength);
-        header.writeInt((int) crc.getValue());
-        header.writeInt(0);
-        return bytes.toByteArray();
-    }
-
-    private static void writeKey(DataOutputStream index, byte[] key) throws IOException {
-        index.writeShort(key.length); // bounded by MAX_KEY_BYTES when scanned
-        index.write(key);
-    }
-
-    private static void writeAscii(DataOutputStream index, String value) throws IOException {
-        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
-        index.writeByte(bytes.length); // content types and ETags are short constants
-        index.write(bytes);
     }
 
     /** Reads a whole file, refusing more than 1 GiB even if it grew since it was scanned. */

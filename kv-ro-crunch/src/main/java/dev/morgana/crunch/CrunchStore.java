@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -71,11 +72,14 @@ public final class CrunchStore implements KvRo {
     /**
      * Opens a store file, mapping it read-only.
      *
-     * @throws CrunchException if the file is not a valid store
+     * @throws CrunchException if the file is not a regular file holding a valid store
      * @throws IOException if the file cannot be opened or mapped
      */
     public static CrunchStore open(Path file) throws IOException {
         String displayName = "crunch:" + file;
+        if (!Files.isRegularFile(file)) { // a FIFO would block the open
+            throw new CrunchException(displayName + ": not a regular file");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), Arena.ofAuto());
             return new CrunchStore(displayName, mapped);

@@ -151,6 +151,18 @@ class CorruptStoreTest {
         assertEquals("crunch:" + file + ": not a valid crunch store: wrong magic (not a crunch store)", e.getMessage());
     }
 
+    @Test
+    void aDirectoryOrFifoIsRefusedWithoutBlocking() throws Exception {
+        assertEquals("crunch:" + temp + ": not a regular file",
+                assertThrows(CrunchException.class, () -> CrunchStore.open(temp)).getMessage());
+        Path fifo = temp.resolve("store.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.exitValue() == 0, "mkfifo failed on this file system");
+        assertThrows(CrunchException.class, () -> CrunchStore.open(fifo));
+        Files.delete(fifo);
+    }
+
     private static void serveEverything(CrunchStore opened) {
         for (String key : opened.keys()) {
             KvNode node = opened.find(key).orElseThrow();

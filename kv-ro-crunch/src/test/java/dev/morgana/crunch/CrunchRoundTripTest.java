@@ -176,6 +176,20 @@ class CrunchRoundTripTest {
         assertArrayEquals(files.get("a.txt"), bytes(kept), "buffers read before close stay valid");
     }
 
+    @Test
+    void anEmptySiteHoldsOnlyItsRoot() throws IOException {
+        Path empty = temp.resolve("empty-site");
+        Files.createDirectories(empty);
+        Path file = temp.resolve("out/empty.crunch");
+        CrunchBuilder.Result result = CrunchBuilder.build(empty, file, Sites.MODIFIED, line -> {});
+        assertEquals(new CrunchBuilder.Result(0, 1, 0, 0, Files.size(file)), result);
+        try (CrunchStore store = CrunchStore.open(file)) {
+            assertEquals(List.of(), store.keys());
+            assertEquals(Optional.of(new KvNode.Directory("")), store.find(""));
+            assertEquals(Optional.empty(), store.find("index.html"));
+        }
+    }
+
     static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);
