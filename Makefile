@@ -12,6 +12,8 @@ export JAVA_HOME
 JAVA := $(JAVA_HOME)/bin/java
 MVN := mvn -B -q -Dstyle.color=never
 export MAVEN_OPTS ?= -XX:+UseSerialGC -Xshare:auto
+# The JVM decodes file names with the locale's charset: site files may have non-ASCII names.
+export LC_ALL := C.UTF-8
 
 # The appliance to configure: a folder under configs/ holding config.java.
 APP ?= www
