@@ -7,6 +7,8 @@ set -euo pipefail
 # command-on-PATH package
 needs=(
     "curl curl"
+    "fsck.fat dosfstools"
+    "mdir mtools"
 )
 
 missing=()

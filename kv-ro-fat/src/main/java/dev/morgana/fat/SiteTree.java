@@ -1,0 +1,122 @@
+package dev.morgana.fat;
+
+import dev.morgana.types.kv.ETags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The site to put into an image: every directory and regular file under htdocs (symbolic links
+ * followed), children sorted by name so the same site always gives the same tree, each name
+ * checked against what FAT can hold, and each file's SHA-256.
+ */
+final class SiteTree {
+
+    /** A file or directory of the site; keys are '/'-separated paths relative to htdocs. */
+    sealed interface Node permits Dir, File {
+        String key();
+
+        String name();
+    }
+
+    record Dir(String key, String name, List<Node> children) implements Node {}
+
+    record File(String key, String name, Path path, long size, byte[] sha256) implements Node {}
+
+    /** The scanned site: its root and totals. */
+    record Scan(Dir root, int files, int directories, long bytes) {}
+
+    private static final int MAX_DEPTH = 64;
+
+    private final Consumer<String> progress;
+    private int files;
+    private int directories;
+    private long bytes;
+    private long nextReport = 64L << 20;
+
+    private SiteTree(Consumer<String> progress) {
+        this.progress = progress;
+    }
+
+    /**
+     * Scans {@code htdocs}.
+     *
+     * @throws FatBuildException naming the file if a name cannot be stored in FAT, two names in a
+     *     directory differ only in case, or an entry is neither a file nor a directory
+     */
+    static Scan scan(Path htdocs, Consumer<String> progress) throws IOException {
+        if (!Files.isDirectory(htdocs)) {
+            throw new FatBuildException(htdocs + " is not a directory");
+        }
+        SiteTree tree = new SiteTree(progress);
+        Dir root = tree.directory(htdocs, "", "", 0);
+        return new Scan(root, tree.files, tree.directories, tree.bytes);
+    }
+
+    private Dir directory(Path dir, String key, String name, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new FatBuildException(dir + ": directories nested deeper than " + MAX_DEPTH + " (a link loop?)");
+        }
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(entries::add);
+        }
+        entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        Map<String, String> folded = new HashMap<>();
+        List<Node> children = new ArrayList<>(entries.size());
+        for (Path p : entries) {
+            String childName = p.getFileName().toString();
+            String childKey = key.isEmpty() ? childName : key + "/" + childName;
+            String problem = FatNames.problem(childName);
+            if (problem != null) {
+                throw new FatBuildException(p + ": FAT cannot hold this name: it " + problem);
+            }
+            String clash = folded.putIfAbsent(FatNames.folded(childName), childName);
+            if (clash != null) {
+                throw new FatBuildException(p + ": differs only in case from " + dir.resolve(clash)
+                        + ", and FAT names are case-insensitive");
+            }
+            if (Files.isDirectory(p)) {
+                directories++;
+                children.add(directory(p, childKey, childName, depth + 1));
+            } else if (Files.isRegularFile(p)) {
+                children.add(file(p, childKey, childName));
+            } else if (Files.isSymbolicLink(p) || Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FatBuildException(p + ": neither a regular file nor a directory (a dangling link?)");
+            }
+        }
+        return new Dir(key, name, List.copyOf(children));
+    }
+
+    private File file(Path p, String key, String name) throws IOException {
+        MessageDigest sha = ETags.sha256();
+        long size = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(p)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        if (size > 0xFFFFFFFFL) {
+            throw new FatBuildException(p + ": " + size + " bytes, FAT files hold at most 4 GiB - 1");
+        }
+        files++;
+        bytes += size;
+        if (bytes >= nextReport) {
+            progress.accept("fat: scanned " + files + " files, " + (bytes >> 20) + " MiB");
+            nextReport += 64L << 20;
+        }
+        return new File(key, name, p, size, sha.digest());
+    }
+}
