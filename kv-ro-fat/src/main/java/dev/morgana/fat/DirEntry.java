@@ -23,8 +23,9 @@ record DirEntry(String name, long offset, int attributes, long firstCluster, lon
         return (attributes & ATTR_VOLUME_LABEL) != 0;
     }
 
+    /** The "." and ".." links every subdirectory starts with (directories, by definition). */
     boolean isDotEntry() {
-        return name.equals(".") || name.equals("..");
+        return isDirectory() && (name.equals(".") || name.equals(".."));
     }
 
     /**

@@ -54,6 +54,7 @@ final class Tools {
         Map<String, String> env = pb.environment();
         env.put("MTOOLS_SKIP_CHECK", "1");
         env.put("LC_ALL", "C.UTF-8");
+        env.put("TZ", "UTC"); // mtools converts FAT times with the local zone; FatKvRo reads them as UTC
         Process p = pb.start();
         p.getOutputStream().close();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
