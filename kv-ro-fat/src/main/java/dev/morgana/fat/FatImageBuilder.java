@@ -33,13 +33,15 @@ import java.util.function.Consumer;
  *
  * <p>Every file's entry carries {@link FatOptions#epoch()} (UTC) as its times, so
  * {@link FatKvRo} reports the same Last-Modified as the crunch store built with that epoch.
- * No gzip variants are stored: FatKvRo serves identity content only.
+ * Where the crunch store keeps a gzip variant, the image keeps the same bytes under
+ * {@code /.morgana-gzip/} (the key plus ".gz"), which FatKvRo hides and serves as the file's
+ * GZIP variant; so both stores give the same responses, gzip negotiation included.
  */
 public final class FatImageBuilder {
 
     /** What a build produced. */
     public record Result(Path image, String fatType, long bytes, int files, int directories,
-            long contentBytes, int volumeId) {}
+            long contentBytes, int gzipVariants, int volumeId) {}
 
     private static final int STEP = 64 << 10;
     private static final long FAT16_MIN = 8400L * 512;
@@ -62,12 +64,13 @@ public final class FatImageBuilder {
         progress.accept("fat: " + scan.files() + " files, " + scan.directories() + " directories, "
                 + scan.bytes() + " bytes in " + htdocs);
         int volumeId = volumeId(scan.root());
-        Layout layout = smallestFit(scan, options, progress);
+        SiteTree.Dir root = SiteTree.withGzipVariants(scan.root());
+        Layout layout = smallestFit(scan, root, options, progress);
         long finalSize = align((long) Math.ceil(layout.bytes() * (1 + options.margin())));
         ByteBuffer bytes = null;
         for (long size = Math.min(finalSize, layout.max()); bytes == null; size = grow(size, layout)) {
             try {
-                bytes = attempt(scan, layout.type(), size, progress, true);
+                bytes = attempt(scan, root, layout.type(), size, progress, true);
             } catch (RootFull e) {
                 throw new AssertionError("the root directory fitted at a smaller size", e);
             }
@@ -78,7 +81,8 @@ public final class FatImageBuilder {
         write(bytes, image);
         String type = layout.type() == FatType.FAT32 ? "FAT32" : "FAT16";
         progress.accept("fat: wrote " + image + ": " + type + ", " + bytes.capacity() + " bytes");
-        return new Result(image, type, bytes.capacity(), scan.files(), scan.directories(), scan.bytes(), volumeId);
+        return new Result(image, type, bytes.capacity(), scan.files(), scan.directories(), scan.bytes(),
+                gzipVariants(scan.root()), volumeId);
     }
 
     /** Command line: {@code FatImageBuilder HTDOCS IMAGE [--fat auto|16|32] [--margin F] [--epoch S]}. */
@@ -124,11 +128,12 @@ public final class FatImageBuilder {
     private record Layout(FatType type, long bytes, long min, long max) {}
 
     /** Searches the smallest size that holds the site, trying FAT16 first when AUTO. */
-    private static Layout smallestFit(SiteTree.Scan scan, FatOptions options, Consumer<String> progress)
+    private static Layout smallestFit(SiteTree.Scan scan, SiteTree.Dir root, FatOptions options,
+            Consumer<String> progress)
             throws IOException {
         if (options.type() != FatOptions.Type.FAT32) {
             try {
-                Layout fat16 = search(scan, FatType.FAT16, FAT16_MIN, FAT16_MAX, progress);
+                Layout fat16 = search(scan, root, FatType.FAT16, FAT16_MIN, FAT16_MAX, progress);
                 if (fat16 != null) {
                     return fat16;
                 }
@@ -145,7 +150,7 @@ public final class FatImageBuilder {
         }
         Layout fat32;
         try {
-            fat32 = search(scan, FatType.FAT32, FAT32_MIN, MAX_IMAGE, progress);
+            fat32 = search(scan, root, FatType.FAT32, FAT32_MIN, MAX_IMAGE, progress);
         } catch (RootFull e) {
             throw new AssertionError("FAT32 has no fixed root directory", e);
         }
@@ -155,13 +160,13 @@ public final class FatImageBuilder {
         return fat32;
     }
 
-    private static Layout search(SiteTree.Scan scan, FatType type, long min, long max, Consumer<String> progress)
+    private static Layout search(SiteTree.Scan scan, SiteTree.Dir root, FatType type, long min, long max, Consumer<String> progress)
             throws IOException, RootFull {
-        long low = align(Math.max(min, estimate(scan.root())));
+        long low = align(Math.max(min, estimate(root)));
         long failed = align(min) - STEP;
         long fits = -1;
         for (long size = low; size <= max; size = align(size + size / 16 + STEP)) {
-            if (attempt(scan, type, size, progress, false) != null) {
+            if (attempt(scan, root, type, size, progress, false) != null) {
                 fits = size;
                 break;
             }
@@ -175,7 +180,7 @@ public final class FatImageBuilder {
             if (mid >= fits) {
                 break;
             }
-            if (attempt(scan, type, mid, progress, false) != null) {
+            if (attempt(scan, root, type, mid, progress, false) != null) {
                 fits = mid;
             } else {
                 failed = mid;
@@ -199,6 +204,7 @@ public final class FatImageBuilder {
             total += switch (n) {
                 case SiteTree.Dir d -> estimate(d);
                 case SiteTree.File f -> (f.size() + 511) / 512 * 512;
+                case SiteTree.Blob b -> (b.bytes().length + 511) / 512 * 512;
             };
         }
         return total;
@@ -220,7 +226,7 @@ public final class FatImageBuilder {
     }
 
     /** Builds the image at {@code size} bytes, or returns null if the site does not fit. */
-    private static ByteBuffer attempt(SiteTree.Scan scan, FatType type, long size, Consumer<String> progress,
+    private static ByteBuffer attempt(SiteTree.Scan scan, SiteTree.Dir root, FatType type, long size, Consumer<String> progress,
             boolean last) throws IOException, RootFull {
         if (!last) {
             progress.accept("fat: trying " + type.name() + " of " + size + " bytes");
@@ -229,7 +235,7 @@ public final class FatImageBuilder {
         FatFileSystem fs = SuperFloppyFormatter.get(disk).setFatType(type).setOemName("MORGANA").format();
         Writer writer = new Writer(progress, last ? scan.bytes() : -1);
         try {
-            writer.directory(fs.getRoot(), scan.root(), true);
+            writer.directory(fs.getRoot(), root, true);
             fs.close();
         } catch (NoSpace e) {
             return null;
@@ -265,6 +271,11 @@ public final class FatImageBuilder {
                     switch (n) {
                         case SiteTree.Dir d -> directory(target.addDirectory(d.name()).getDirectory(), d, false);
                         case SiteTree.File f -> file(target.addFile(f.name()).getFile(), f);
+                        case SiteTree.Blob b -> {
+                            FatFile file = target.addFile(b.name()).getFile();
+                            file.setLength(b.bytes().length);
+                            file.write(0, ByteBuffer.wrap(b.bytes()));
+                        }
                     }
                 } catch (DirectoryFullException e) {
                     if (root) {
@@ -329,12 +340,26 @@ public final class FatImageBuilder {
                 case SiteTree.Dir d -> check(kv, d);
                 case SiteTree.File f -> {
                     if (!(kv.find(f.key()).orElse(null) instanceof KvNode.File got)
-                            || got.length() != f.size() || !got.etag().equals(ETags.fromSha256(f.sha256()))) {
+                            || got.length() != f.size() || !got.etag().equals(ETags.fromSha256(f.sha256()))
+                            || got.gzipLength() != (f.gzip() == null ? -1 : f.gzip().length)) {
                         throw new IOException("built image does not read back \"" + f.key() + "\" intact");
                     }
                 }
+                case SiteTree.Blob b -> { }
             }
         }
+    }
+
+    private static int gzipVariants(SiteTree.Dir dir) {
+        int n = 0;
+        for (SiteTree.Node node : dir.children()) {
+            n += switch (node) {
+                case SiteTree.Dir d -> gzipVariants(d);
+                case SiteTree.File f -> f.gzip() == null ? 0 : 1;
+                case SiteTree.Blob b -> 0;
+            };
+        }
+        return n;
     }
 
     /** The volume id: the first 4 bytes of a SHA-256 over every key and file hash. */
@@ -351,6 +376,7 @@ public final class FatImageBuilder {
             switch (n) {
                 case SiteTree.Dir d -> feed(sha, d);
                 case SiteTree.File f -> sha.update(f.sha256());
+                case SiteTree.Blob b -> sha.update(b.bytes());
             }
         }
     }

@@ -3,7 +3,9 @@ package dev.morgana.fat;
 import dev.morgana.types.kv.ETags;
 import dev.morgana.types.kv.KvNode;
 import dev.morgana.types.kv.MediaTypes;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
@@ -12,6 +14,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Walks a FAT volume once, at mount: every directory is read, every file's cluster chain is
@@ -30,8 +34,8 @@ final class FatIndexer {
 
     private static final int HASH_CHUNK = 1 << 20;
 
-    /** A located file: its metadata and where its clusters are. */
-    record Located(KvNode.File node, ClusterRuns runs) {}
+    /** A located file: its metadata and where its clusters are (gzip: null if no variant). */
+    record Located(KvNode.File node, ClusterRuns runs, ClusterRuns gzip) {}
 
     /** The result: every node by key, files with their clusters. */
     record Index(Map<String, KvNode> nodes, Map<String, Located> files) {}
@@ -49,6 +53,7 @@ final class FatIndexer {
     static Index index(FatVolume volume) throws IOException {
         FatIndexer indexer = new FatIndexer(volume);
         indexer.walk();
+        indexer.attachGzipVariants();
         return new Index(Map.copyOf(indexer.nodes), Map.copyOf(indexer.files));
     }
 
@@ -114,7 +119,58 @@ final class FatIndexer {
         String etag = ETags.fromSha256(hash(runs, e.size()));
         KvNode.File node = new KvNode.File(key, e.size(), MediaTypes.forName(key), etag, e.lastModified(), -1);
         nodes.put(key, node);
-        files.put(key, new Located(node, runs));
+        files.put(key, new Located(node, runs, null));
+    }
+
+    /**
+     * Moves the tree under {@link GzipVariant#DIRECTORY} out of the index and attaches each
+     * variant to its file, if it decompresses to exactly that file's content; a stale or
+     * broken variant (the image edited by hand, say) is dropped and the file served as is.
+     */
+    private void attachGzipVariants() throws IOException {
+        String prefix = GzipVariant.DIRECTORY + "/";
+        if (!(nodes.get(GzipVariant.DIRECTORY) instanceof KvNode.Directory)) {
+            return;
+        }
+        nodes.keySet().removeIf(k -> k.equals(GzipVariant.DIRECTORY));
+        List<String> variantKeys = files.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
+        nodes.keySet().removeIf(k -> k.startsWith(prefix));
+        for (String variantKey : variantKeys) {
+            Located variant = files.remove(variantKey);
+            if (!variantKey.endsWith(GzipVariant.SUFFIX)) {
+                continue;
+            }
+            String key = variantKey.substring(prefix.length(), variantKey.length() - GzipVariant.SUFFIX.length());
+            Located file = files.get(key);
+            if (file == null || variant.node().length() >= file.node().length()
+                    || !decompressesTo(variant, file.node())) {
+                continue;
+            }
+            KvNode.File f = file.node();
+            KvNode.File withGzip = new KvNode.File(f.key(), f.length(), f.contentType(), f.etag(), f.lastModified(),
+                    variant.node().length());
+            nodes.put(key, withGzip);
+            files.put(key, new Located(withGzip, file.runs(), variant.runs()));
+        }
+    }
+
+    /** True if the variant is a gzip stream of exactly the file's content (read at most once). */
+    private boolean decompressesTo(Located variant, KvNode.File file) throws IOException {
+        MessageDigest sha = ETags.sha256();
+        long total = 0;
+        try (InputStream in = new GZIPInputStream(new RunsInputStream(volume, variant.runs(), variant.node().length()))) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > file.length()) {
+                    return false;
+                }
+                sha.update(buffer, 0, n);
+            }
+        } catch (ZipException | EOFException e) {
+            return false;
+        }
+        return total == file.length() && ETags.fromSha256(sha.digest()).equals(file.etag());
     }
 
     private byte[] hash(ClusterRuns runs, long size) throws IOException {

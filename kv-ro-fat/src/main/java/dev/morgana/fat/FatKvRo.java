@@ -17,7 +17,8 @@ import java.util.Optional;
  * <p>{@link #mount} reads the whole directory tree once and hashes every file once, so lookups
  * are map reads and metadata equals what the crunch store gives for the same file: content type
  * by extension, ETag from the SHA-256 of the content, the entry's modification time (UTC, to the
- * second; see {@link FatImageBuilder}), and no gzip variant. Reads resolve the byte range to the
+ * second; see {@link FatImageBuilder}), and the gzip variant the builder stored under
+ * {@code /.morgana-gzip/} (hidden from keys and lookups; checked against the content at mount). Reads resolve the byte range to the
  * clusters that hold it and read only those. A damaged or hostile image fails the mount with a
  * {@link FatFormatException} naming the problem; the work of a mount is bounded by the
  * device's size.
@@ -70,19 +71,17 @@ public final class FatKvRo implements KvRo {
         if (located == null || !located.node().equals(file)) {
             throw new IllegalArgumentException("not a file of " + name() + ": " + file.key());
         }
-        if (variant != Encoding.IDENTITY) {
-            throw new IllegalArgumentException("no " + variant + " variant of " + file.key());
-        }
-        if (offset < 0 || offset > file.length() || length < 0) {
+        long size = file.length(variant); // throws IllegalArgumentException if there is no such variant
+        ClusterRuns runs = variant == Encoding.GZIP ? located.gzip() : located.runs();
+        if (offset < 0 || offset > size || length < 0) {
             throw new IllegalArgumentException("offset " + offset + " / length " + length + " out of range for "
-                    + file.key() + " of " + file.length() + " bytes");
+                    + file.key() + " (" + variant + ") of " + size + " bytes");
         }
-        int n = (int) Math.min(length, file.length() - offset);
+        int n = (int) Math.min(length, size - offset);
         ByteBuffer out = ByteBuffer.allocate(n);
         FatGeometry g = volume.geometry();
         int clusterBytes = g.clusterBytes();
         long runStart = 0;
-        ClusterRuns runs = located.runs();
         for (int i = 0; i < runs.count() && out.hasRemaining(); i++) {
             long runBytes = (long) runs.length(i) * clusterBytes;
             long position = offset + out.position();

@@ -1,6 +1,7 @@
 package dev.morgana.fat;
 
 import dev.morgana.types.kv.ETags;
+import dev.morgana.types.kv.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
 final class SiteTree {
 
     /** A file or directory of the site; keys are '/'-separated paths relative to htdocs. */
-    sealed interface Node permits Dir, File {
+    sealed interface Node permits Dir, File, Blob {
         String key();
 
         String name();
@@ -31,12 +32,19 @@ final class SiteTree {
 
     record Dir(String key, String name, List<Node> children) implements Node {}
 
-    record File(String key, String name, Path path, long size, byte[] sha256) implements Node {}
+    /** A file of the site; {@code gzip} is its gzip variant, or null if none is kept. */
+    record File(String key, String name, Path path, long size, byte[] sha256, byte[] gzip) implements Node {}
+
+    /** Bytes the builder adds (a gzip variant), not read from the site. */
+    record Blob(String key, String name, byte[] bytes) implements Node {}
 
     /** The scanned site: its root and totals. */
     record Scan(Dir root, int files, int directories, long bytes) {}
 
     private static final int MAX_DEPTH = 64;
+
+    /** Files at least this large get no gzip variant (the crunch store cannot hold them either). */
+    private static final long MAX_COMPRESSED_FILE = 1L << 30;
 
     private final Consumer<String> progress;
     private int files;
@@ -63,6 +71,39 @@ final class SiteTree {
         return new Scan(root, tree.files, tree.directories, tree.bytes);
     }
 
+    /**
+     * {@code root} with the gzip variants added under {@link GzipVariant#DIRECTORY}, mirroring
+     * the directories that hold them; {@code root} itself if there are none.
+     */
+    static Dir withGzipVariants(Dir root) {
+        Dir variants = variants(root, GzipVariant.DIRECTORY, GzipVariant.DIRECTORY);
+        if (variants == null) {
+            return root;
+        }
+        List<Node> children = new ArrayList<>(root.children());
+        children.add(variants);
+        return new Dir(root.key(), root.name(), List.copyOf(children));
+    }
+
+    private static Dir variants(Dir dir, String key, String name) {
+        List<Node> children = new ArrayList<>();
+        for (Node n : dir.children()) {
+            String childKey = key + "/" + n.name();
+            switch (n) {
+                case Dir d -> {
+                    Dir sub = variants(d, childKey, d.name());
+                    if (sub != null) {
+                        children.add(sub);
+                    }
+                }
+                case File f when f.gzip() != null ->
+                        children.add(new Blob(childKey + GzipVariant.SUFFIX, f.name() + GzipVariant.SUFFIX, f.gzip()));
+                default -> { }
+            }
+        }
+        return children.isEmpty() ? null : new Dir(key, name, List.copyOf(children));
+    }
+
     private Dir directory(Path dir, String key, String name, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new FatBuildException(dir + ": directories nested deeper than " + MAX_DEPTH + " (a link loop?)");
@@ -80,6 +121,9 @@ final class SiteTree {
             String problem = FatNames.problem(childName);
             if (problem != null) {
                 throw new FatBuildException(p + ": FAT cannot hold this name: it " + problem);
+            }
+            if (key.isEmpty() && FatNames.folded(childName).equals(FatNames.folded(GzipVariant.DIRECTORY))) {
+                throw new FatBuildException(p + ": this name is reserved for the image's gzip variants");
             }
             String clash = folded.putIfAbsent(FatNames.folded(childName), childName);
             if (clash != null) {
@@ -101,11 +145,20 @@ final class SiteTree {
     private File file(Path p, String key, String name) throws IOException {
         MessageDigest sha = ETags.sha256();
         long size = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(p)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-                size += n;
+        byte[] gzip = null;
+        if (MediaTypes.isCompressible(MediaTypes.forName(key)) && Files.size(p) < MAX_COMPRESSED_FILE
+                && name.length() + GzipVariant.SUFFIX.length() <= FatNames.MAX_LENGTH) {
+            byte[] content = Files.readAllBytes(p);
+            sha.update(content);
+            size = content.length;
+            gzip = GzipVariant.compressIfSmaller(content);
+        } else {
+            byte[] buffer = new byte[1 << 16];
+            try (InputStream in = Files.newInputStream(p)) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sha.update(buffer, 0, n);
+                    size += n;
+                }
             }
         }
         if (size > 0xFFFFFFFFL) {
@@ -117,6 +170,6 @@ final class SiteTree {
             progress.accept("fat: scanned " + files + " files, " + (bytes >> 20) + " MiB");
             nextReport += 64L << 20;
         }
-        return new File(key, name, p, size, sha.digest());
+        return new File(key, name, p, size, sha.digest(), gzip);
     }
 }

@@ -53,8 +53,12 @@ class FatImageBuilderTest {
         assertEquals(type.name(), result.fatType());
         Tools.Run fsck = Tools.run("fsck.fat", "-n", "-v", image.toString());
         assertEquals(0, fsck.exit(), fsck.out() + fsck.stderr());
-        // fsck.fat counts directories as files
-        assertTrue(fsck.out().contains((result.files() + result.directories()) + " files"), fsck.out());
+        // fsck.fat counts directories as files, and sees the gzip variants' tree too
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(": (\\d+) files, ").matcher(fsck.out());
+        assertTrue(m.find(), fsck.out());
+        assertTrue(Integer.parseInt(m.group(1)) >= result.files() + result.directories() + result.gzipVariants(),
+                fsck.out());
+        assertTrue(result.gzipVariants() >= 2, "gzip variants: " + result.gzipVariants());
     }
 
     @ParameterizedTest
@@ -68,8 +72,10 @@ class FatImageBuilderTest {
         Tools.Run dir = Tools.run("mdir", "-/", "-b", "-i", image.toString(), "::/");
         assertEquals(0, dir.exit(), dir.stderr());
         List<String> listed = dir.out().lines().filter(l -> !l.endsWith("/"))
-                .map(l -> l.substring(3)).sorted().toList();
+                .map(l -> l.substring(3)).filter(k -> !k.startsWith(GzipVariant.DIRECTORY + "/")).sorted().toList();
         assertEquals(List.copyOf(content.keySet()), listed);
+        assertTrue(dir.out().contains("::/" + GzipVariant.DIRECTORY + "/docs/getting-started-with-a-rather-long-file-name.html.gz"),
+                dir.out());
         Path out = Files.createDirectories(tmp.resolve("extracted"));
         Tools.Run all = Tools.run("mcopy", "-s", "-n", "-i", image.toString(), "::/*", out.toString());
         assertEquals(0, all.exit(), all.stderr());
@@ -77,7 +83,8 @@ class FatImageBuilderTest {
             assertArrayEquals(e.getValue(), Files.readAllBytes(out.resolve(e.getKey())), e.getKey());
         }
         try (Stream<Path> extracted = Files.walk(out)) {
-            assertEquals(content.size(), extracted.filter(Files::isRegularFile).count());
+            assertEquals(content.size(), extracted.filter(Files::isRegularFile)
+                    .filter(p -> !out.relativize(p).startsWith(GzipVariant.DIRECTORY)).count());
         }
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             if (e.getKey().contains("[")) {
@@ -183,6 +190,16 @@ class FatImageBuilderTest {
         assertTrue(FatNames.problem("x".repeat(256)).contains("256 UTF-16 units"));
         assertTrue(Files.exists(p));
         assertEquals(null, FatNames.problem(name));
+    }
+
+    @Test
+    void theGzipDirectoryNameIsReserved() throws Exception {
+        Path dir = tmp.resolve("site");
+        Files.createDirectories(dir.resolve(".Morgana-Gzip"));
+        Files.writeString(dir.resolve(".Morgana-Gzip/x.html"), "x");
+        FatBuildException e = assertThrows(FatBuildException.class,
+                () -> FatImageBuilder.build(dir, tmp.resolve("x.img"), options(FatOptions.Type.AUTO), s -> {}));
+        assertTrue(e.getMessage().contains(".Morgana-Gzip") && e.getMessage().contains("reserved"), e.getMessage());
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.io.ByteArrayInputStream;
 import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +45,15 @@ class FatKvRoTest {
         Sites.delete(tmp);
     }
 
-    /** What the crunch store reports for the same file (see KvNode.File). */
+    /** What the crunch store reports for the same file (see KvNode.File), gzip variant included. */
     static KvNode.File expected(String key, byte[] content, Instant epoch) {
+        byte[] gzip = MediaTypes.isCompressible(MediaTypes.forName(key)) ? GzipVariant.compressIfSmaller(content) : null;
+        return new KvNode.File(key, content.length, MediaTypes.forName(key), ETags.of(content), epoch,
+                gzip == null ? -1 : gzip.length);
+    }
+
+    /** The same metadata without a gzip variant (images not made by FatImageBuilder). */
+    static KvNode.File expectedWithoutGzip(String key, byte[] content, Instant epoch) {
         return new KvNode.File(key, content.length, MediaTypes.forName(key), ETags.of(content), epoch, -1);
     }
 
@@ -59,7 +68,47 @@ class FatKvRoTest {
             assertEquals(Optional.of(expected), kv.find(e.getKey()));
             ByteBuffer content = kv.read(expected, Encoding.IDENTITY, 0, Integer.MAX_VALUE);
             assertArrayEquals(e.getValue(), bytes(content), e.getKey());
+            if (expected.hasGzip()) {
+                byte[] gzip = bytes(kv.read(expected, Encoding.GZIP, 0, Integer.MAX_VALUE));
+                assertArrayEquals(GzipVariant.compressIfSmaller(e.getValue()), gzip, e.getKey());
+                try (var in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+                    assertArrayEquals(e.getValue(), in.readAllBytes(), e.getKey());
+                }
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> kv.read(expected, Encoding.GZIP, 0, 1));
+            }
         }
+        long variants = site.keySet().stream().filter(k -> ((KvNode.File) kv.find(k).orElseThrow()).hasGzip()).count();
+        assertTrue(variants >= 2, variants + " gzip variants");
+        assertEquals(Optional.empty(), kv.find(GzipVariant.DIRECTORY));
+        assertEquals(Optional.empty(), kv.find(GzipVariant.DIRECTORY + "/index.html.gz"));
+    }
+
+    @Test
+    void gzipVariantIsCrunchsFormatWithAFixedHeader() {
+        byte[] content = Sites.text(10_000, 8);
+        byte[] gzip = GzipVariant.compressIfSmaller(content);
+        assertArrayEquals(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 2, (byte) 0xff}, Arrays.copyOf(gzip, 10));
+        assertEquals(null, GzipVariant.compressIfSmaller(Sites.random(10_000, 9)));
+        assertEquals(null, GzipVariant.compressIfSmaller(new byte[20]));
+    }
+
+    @Test
+    void staleGzipVariantIsDroppedAndTheFileServedAsIs() throws Exception {
+        Map<String, byte[]> site = Sites.sample();
+        byte[] image = Images.build(tmp, site, FatOptions.Type.FAT16);
+        DirEntry entry = Images.entry(image, "docs/getting-started-with-a-rather-long-file-name.html");
+        FatGeometry g = Images.volume(image).geometry();
+        int at = (int) g.clusterOffset(entry.firstCluster()) + 10;
+        image[at] = (byte) (image[at] ^ 1); // the content changes; its stored gzip variant is now stale
+        byte[] changed = site.get("docs/getting-started-with-a-rather-long-file-name.html").clone();
+        changed[10] = (byte) (changed[10] ^ 1);
+        FatKvRo kv = Images.mount(image);
+        KvNode.File f = (KvNode.File) kv.find("docs/getting-started-with-a-rather-long-file-name.html").orElseThrow();
+        assertEquals(expectedWithoutGzip(f.key(), changed, Images.EPOCH), f);
+        String other = "docs/api/Reference Manual (v2) [draft];final=yes+more.HTML";
+        assertEquals(expected(other, site.get(other), Images.EPOCH), kv.find(other).orElseThrow());
+        assertTrue(((KvNode.File) kv.find(other).orElseThrow()).hasGzip(), "other variants stay");
     }
 
     @Test
