@@ -6,19 +6,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The site to put into an image: every directory and regular file under htdocs (symbolic links
- * followed), children sorted by name so the same site always gives the same tree, each name
+ * followed when they stay inside htdocs, as the crunch store does), children sorted by name so the same site always gives the same tree, each name
  * checked against what FAT can hold, and each file's SHA-256.
  */
 final class SiteTree {
@@ -46,13 +48,15 @@ final class SiteTree {
     /** Files at least this large get no gzip variant (the crunch store cannot hold them either). */
     private static final long MAX_COMPRESSED_FILE = 1L << 30;
 
+    private final Path realRoot;
     private final Consumer<String> progress;
     private int files;
     private int directories;
     private long bytes;
     private long nextReport = 64L << 20;
 
-    private SiteTree(Consumer<String> progress) {
+    private SiteTree(Path realRoot, Consumer<String> progress) {
+        this.realRoot = realRoot;
         this.progress = progress;
     }
 
@@ -66,8 +70,10 @@ final class SiteTree {
         if (!Files.isDirectory(htdocs)) {
             throw new FatBuildException(htdocs + " is not a directory");
         }
-        SiteTree tree = new SiteTree(progress);
-        Dir root = tree.directory(htdocs, "", "", 0);
+        SiteTree tree = new SiteTree(htdocs.toRealPath(), progress);
+        Set<Path> ancestors = new HashSet<>();
+        ancestors.add(tree.realRoot);
+        Dir root = tree.directory(htdocs, "", "", ancestors);
         return new Scan(root, tree.files, tree.directories, tree.bytes);
     }
 
@@ -104,9 +110,9 @@ final class SiteTree {
         return children.isEmpty() ? null : new Dir(key, name, List.copyOf(children));
     }
 
-    private Dir directory(Path dir, String key, String name, int depth) throws IOException {
-        if (depth > MAX_DEPTH) {
-            throw new FatBuildException(dir + ": directories nested deeper than " + MAX_DEPTH + " (a link loop?)");
+    private Dir directory(Path dir, String key, String name, Set<Path> ancestors) throws IOException {
+        if (ancestors.size() > MAX_DEPTH) {
+            throw new FatBuildException(dir + ": directories nested deeper than " + MAX_DEPTH);
         }
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -118,28 +124,56 @@ final class SiteTree {
         for (Path p : entries) {
             String childName = p.getFileName().toString();
             String childKey = key.isEmpty() ? childName : key + "/" + childName;
-            String problem = FatNames.problem(childName);
-            if (problem != null) {
-                throw new FatBuildException(p + ": FAT cannot hold this name: it " + problem);
-            }
-            if (key.isEmpty() && FatNames.folded(childName).equals(FatNames.folded(GzipVariant.DIRECTORY))) {
-                throw new FatBuildException(p + ": this name is reserved for the image's gzip variants");
-            }
+            checkName(p, childName, key.isEmpty());
             String clash = folded.putIfAbsent(FatNames.folded(childName), childName);
             if (clash != null) {
                 throw new FatBuildException(p + ": differs only in case from " + dir.resolve(clash)
                         + ", and FAT names are case-insensitive");
             }
-            if (Files.isDirectory(p)) {
+            Path source = Files.isSymbolicLink(p) ? linkTarget(p) : p;
+            if (Files.isDirectory(source)) {
+                Path real = source.toRealPath();
+                if (!ancestors.add(real)) {
+                    throw new FatBuildException(p + ": symbolic link loop (leads back to " + real + ")");
+                }
                 directories++;
-                children.add(directory(p, childKey, childName, depth + 1));
-            } else if (Files.isRegularFile(p)) {
-                children.add(file(p, childKey, childName));
-            } else if (Files.isSymbolicLink(p) || Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new FatBuildException(p + ": neither a regular file nor a directory (a dangling link?)");
+                children.add(directory(p, childKey, childName, ancestors));
+                ancestors.remove(real);
+            } else if (Files.isRegularFile(source)) {
+                children.add(file(source, childKey, childName));
+            } else {
+                throw new FatBuildException(p + ": neither a regular file nor a directory");
             }
         }
         return new Dir(key, name, List.copyOf(children));
+    }
+
+    /** Symbolic links are followed if they resolve to something inside htdocs, as crunch does. */
+    private Path linkTarget(Path link) throws IOException {
+        Path real;
+        try {
+            real = link.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new FatBuildException(link + ": broken symbolic link", e);
+        }
+        if (!real.startsWith(realRoot)) {
+            throw new FatBuildException(link + ": symbolic link leads outside htdocs (to " + real + ")");
+        }
+        return real;
+    }
+
+    private static void checkName(Path p, String name, boolean topLevel) throws FatBuildException {
+        if (name.indexOf('\uFFFD') >= 0) {
+            throw new FatBuildException(p + ": file name is not valid in the JVM's file-name encoding "
+                    + System.getProperty("sun.jnu.encoding") + " (run with LC_ALL=C.UTF-8)");
+        }
+        String problem = FatNames.problem(name);
+        if (problem != null) {
+            throw new FatBuildException(p + ": FAT cannot hold this name: it " + problem);
+        }
+        if (topLevel && FatNames.folded(name).equals(FatNames.folded(GzipVariant.DIRECTORY))) {
+            throw new FatBuildException(p + ": this name is reserved for the image's gzip variants");
+        }
     }
 
     private File file(Path p, String key, String name) throws IOException {

@@ -193,6 +193,32 @@ class FatImageBuilderTest {
     }
 
     @Test
+    void symbolicLinksInsideTheSiteAreFollowedOthersAreErrors() throws Exception {
+        Path dir = Sites.write(tmp.resolve("site"), Map.of("real/page.html", "<p>linked</p>".getBytes()));
+        Files.createSymbolicLink(dir.resolve("alias.html"), Path.of("real/page.html"));
+        Files.createSymbolicLink(dir.resolve("mirror"), Path.of("real"));
+        FatImageBuilder.build(dir, tmp.resolve("links.img"), options(FatOptions.Type.AUTO), s -> {});
+        FatKvRo kv = Images.mount(Files.readAllBytes(tmp.resolve("links.img")));
+        assertEquals(List.of("alias.html", "mirror/page.html", "real/page.html"), kv.keys());
+
+        Files.writeString(tmp.resolve("outside.html"), "secret");
+        Path outside = Files.createSymbolicLink(dir.resolve("out.html"), tmp.resolve("outside.html"));
+        assertBuildError(dir, outside + ": symbolic link leads outside htdocs");
+        Files.delete(outside);
+        Path broken = Files.createSymbolicLink(dir.resolve("broken.html"), Path.of("nowhere.html"));
+        assertBuildError(dir, broken + ": broken symbolic link");
+        Files.delete(broken);
+        Files.createSymbolicLink(dir.resolve("real/loop"), Path.of(".."));
+        assertBuildError(dir, "/loop: symbolic link loop (leads back to " + dir.toRealPath() + ")");
+    }
+
+    private void assertBuildError(Path site, String expected) {
+        FatBuildException e = assertThrows(FatBuildException.class,
+                () -> FatImageBuilder.build(site, tmp.resolve("bad.img"), options(FatOptions.Type.AUTO), s -> {}));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
     void theGzipDirectoryNameIsReserved() throws Exception {
         Path dir = tmp.resolve("site");
         Files.createDirectories(dir.resolve(".Morgana-Gzip"));
