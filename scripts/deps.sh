@@ -8,6 +8,8 @@ set -euo pipefail
 needs=(
     "curl curl"
     "tidy tidy"
+    "fsck.fat dosfstools"
+    "mdir mtools"
 )
 
 missing=()
