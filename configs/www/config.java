@@ -8,7 +8,7 @@ import dev.morgana.types.StackV4;
 import dev.morgana.types.kv.KvRo;
 
 Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix");
-Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch");
+Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
 Key<String> net = Key.choice("NET", "which TCP/IP stack serves it", "socket", "socket");
 Key<Integer> port = Key.integer("PORT", "the HTTP port", 8080, 1, 65535);
 Key<String> htdocs = Key.of("HTDOCS", "the site directory, relative to the project root",
@@ -19,6 +19,7 @@ void main() {
     var console = defaultConsole();
 
     Impl<KvRo> store = switch (fs.get()) {
+        case "fat" -> kvRoOfFat(fatImage(htdocs.get()));
         default -> crunch(htdocs.get());
     };
     Impl<StackV4> stack = switch (net.get()) {

@@ -48,6 +48,8 @@ public record Manifest(String name, String config, SortedSet<String> modules, Li
             switch (step) {
                 case BuildStep.Crunch crunch ->
                         sb.append("crunch ").append(crunch.resource()).append(' ').append(crunch.htdocs()).append('\n');
+                case BuildStep.FatImage fat ->
+                        sb.append("fat ").append(fat.file()).append(' ').append(fat.htdocs()).append('\n');
             }
         }
         keys.forEach((k, v) -> sb.append("key ").append(k).append('=').append(v).append('\n'));
@@ -78,12 +80,14 @@ public record Manifest(String name, String config, SortedSet<String> modules, Li
                 case "name" -> name = rest;
                 case "config" -> config = rest;
                 case "module" -> modules.add(rest);
-                case "crunch" -> {
+                case "crunch", "fat" -> {
                     int split = rest.indexOf(' ');
                     if (split < 0) {
-                        throw new IOException(file + ":" + lineNumber + ": crunch needs a resource and a directory");
+                        throw new IOException(file + ":" + lineNumber + ": " + word + " needs a target and a directory");
                     }
-                    steps.add(new BuildStep.Crunch(Path.of(rest.substring(split + 1)), rest.substring(0, split)));
+                    String target = rest.substring(0, split);
+                    Path htdocs = Path.of(rest.substring(split + 1));
+                    steps.add(word.equals("crunch") ? new BuildStep.Crunch(htdocs, target) : new BuildStep.FatImage(htdocs, target));
                 }
                 case "key" -> {
                     int eq = rest.indexOf('=');

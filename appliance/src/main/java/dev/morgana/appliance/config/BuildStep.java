@@ -18,4 +18,17 @@ public sealed interface BuildStep {
             Objects.requireNonNull(resource);
         }
     }
+
+    /**
+     * Build a FAT image of a site, shipped as a file beside the appliance's code.
+     *
+     * @param htdocs the site directory, relative to the project root
+     * @param file where the image goes, relative to the appliance's folder ("data/htdocs.img")
+     */
+    record FatImage(Path htdocs, String file) implements BuildStep {
+        public FatImage {
+            Objects.requireNonNull(htdocs);
+            Objects.requireNonNull(file);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.morgana.appliance.config;
 
+import dev.morgana.types.Block;
 import dev.morgana.types.Console;
 import dev.morgana.types.Job;
 import dev.morgana.types.StackV4;
@@ -26,6 +27,7 @@ public final class Dsl {
 
     public static final Typ<Console> CONSOLE = Typ.of("console", Console.class);
     public static final Typ<KvRo> KV_RO = Typ.of("kv_ro", KvRo.class);
+    public static final Typ<Block> BLOCK = Typ.of("block", Block.class);
     public static final Typ<StackV4> STACKV4 = Typ.of("stackv4", StackV4.class);
     public static final Typ<Tcpv4> TCPV4 = Typ.of("tcpv4", Tcpv4.class);
     public static final Typ<HttpServer> HTTP = Typ.of("http", HttpServer.class);
@@ -125,6 +127,25 @@ public final class Dsl {
         return new Impl.Device<>(KV_RO, "store",
                 new Expr.Static("dev.morgana.crunch.CrunchStore", "openResource", List.of(Expr.string("/" + resource))),
                 Set.of("kv-ro-crunch"), List.of(new BuildStep.Crunch(Path.of(htdocs), resource)));
+    }
+
+    /**
+     * The files under {@code htdocs} as a FAT image built at build time and shipped beside the
+     * appliance as {@code data/NAME.img}, read as a block device (Mirage's {@code fat_of_files}).
+     */
+    public static Impl<Block> fatImage(String htdocs) {
+        String file = "data/" + Path.of(htdocs).getFileName() + ".img";
+        return new Impl.Device<>(BLOCK, "block",
+                new Expr.Static("dev.morgana.fat.FileBlock", "open",
+                        List.of(new Expr.Static("dev.morgana.unix.Home", "path", List.of(Expr.string(file))))),
+                Set.of("kv-ro-fat", "unix"), List.of(new BuildStep.FatImage(Path.of(htdocs), file)));
+    }
+
+    /** A read-only store over the FAT file system on {@code block} (Mirage's {@code kv_ro_of_fs}). */
+    public static Impl<KvRo> kvRoOfFat(Impl<Block> block) {
+        return new Impl.Device<>(KV_RO, "store",
+                new Expr.Static("dev.morgana.fat.FatKvRo", "mount", List.of(new Expr.Ref(block))),
+                Set.of("kv-ro-fat"), List.of());
     }
 
     /** The kernel's TCP/IP stack, listening on every local address (Mirage's {@code socket_stackv4}). */

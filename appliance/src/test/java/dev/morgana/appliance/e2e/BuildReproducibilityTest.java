@@ -26,8 +26,10 @@ class BuildReproducibilityTest {
         Project.configureAndBuild("www", a, Map.of());
         Project.configureAndBuild("www", b, Map.of());
 
-        assertArrayEquals(Files.readAllBytes(a.resolve("data/htdocs.crunch")), Files.readAllBytes(b.resolve("data/htdocs.crunch")),
+        assertArrayEquals(Files.readAllBytes(a.resolve("work/htdocs.crunch")), Files.readAllBytes(b.resolve("work/htdocs.crunch")),
                 "crunch store");
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("a.tar.gz")), Files.readAllBytes(tmp.resolve("b.tar.gz")),
+                "unix tarball");
         List<String> libA = list(a.resolve("lib"));
         assertEquals(libA, list(b.resolve("lib")));
         for (String jar : libA) {
