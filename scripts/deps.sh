@@ -10,6 +10,10 @@ needs=(
     "tidy tidy"
     "fsck.fat dosfstools"
     "mdir mtools"
+    "podman podman"
+    "runc runc"
+    "skopeo skopeo"
+    "umoci umoci"
 )
 
 missing=()
