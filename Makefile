@@ -24,13 +24,15 @@ KEYS := $(filter-out APP=%,$(MAKEOVERRIDES))
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 JARS_STAMP := build/.jars
 
-.PHONY: help deps jars configure build run test clean
+.PHONY: help deps jars configure build run test clean sizes bench-startup
 
 help:
 	@echo "make run                 build on first use and serve htdocs-example on http://127.0.0.1:8080/"
 	@echo "make configure KEY=V...  evaluate configs/\$$APP/config.java and generate its Main (APP=$(APP))"
 	@echo "make build               compile, crunch htdocs and link only what the config needs"
 	@echo "make test                install test dependencies and run every test"
+	@echo "make sizes               standard vs specialised sizes of the default appliance (unix tarball, OCI image)"
+	@echo "make bench-startup       time from start to first 200 response, with and without the AOT cache"
 	@echo "make clean               remove build outputs"
 
 # System packages the tests need (root only; prints what it would install otherwise).
@@ -61,6 +63,19 @@ run: build
 
 test: deps
 	@$(MVN) verify
+
+# The default appliance built as a docker image in its own folder, then measured.
+sizes: $(JARS_STAMP)
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli configure --app www --out build/sizes/www TARGET=docker >/dev/null
+	@MORGANA_AOT=off $(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/sizes/www >/dev/null
+	@scripts/sizes.sh build/sizes/www
+
+BENCH_PORT ?= 18080
+RUNS ?= 10
+bench-startup: $(JARS_STAMP)
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli configure --app www --out build/bench/www PORT=$(BENCH_PORT) >/dev/null
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/bench/www
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.bench.StartupBench build/bench/www $(BENCH_PORT) $(RUNS)
 
 clean:
 	@$(MVN) clean

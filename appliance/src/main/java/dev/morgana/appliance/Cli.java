@@ -75,7 +75,8 @@ public final class Cli {
                 if (!keys.isEmpty()) {
                     return usage("build takes no keys: pass them to `make configure`");
                 }
-                ApplianceBuilder.build(root, out, epoch(), line -> System.out.println("  " + line));
+                boolean train = !"off".equals(System.getenv("MORGANA_AOT"));
+                ApplianceBuilder.build(root, out, epoch(), train, line -> System.out.println("  " + line));
                 return 0;
             }
             default -> {

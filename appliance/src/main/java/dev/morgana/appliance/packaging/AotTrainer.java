@@ -1,0 +1,103 @@
+package dev.morgana.appliance.packaging;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Builds the JDK's AOT cache for an appliance with a short training run: start it, send it a
+ * request if it listens on a port, stop it; the JVM then writes the classes it loaded, already
+ * parsed and linked, into a cache that later starts read. The cache is not reproducible (it
+ * records a run), so it is kept out of the tarball, in {@code cache/}.
+ */
+public final class AotTrainer {
+
+    private static final long START_TIMEOUT_NANOS = 60_000_000_000L;
+
+    private AotTrainer() {}
+
+    /**
+     * @param out the built appliance folder (runtime/, lib/)
+     * @param name the appliance's name
+     * @param command the JVM options, class path and main class, as the launcher runs them from {@code out}
+     * @param port the port the appliance listens on, or 0 if none
+     * @return the cache file, or null if training failed (the appliance then starts without one)
+     */
+    public static Path train(Path out, String name, List<String> command, int port, Consumer<String> progress)
+            throws IOException {
+        out = out.toAbsolutePath();
+        Path cache = out.resolve("cache").resolve(name + ".aot");
+        Files.createDirectories(cache.getParent());
+        Files.deleteIfExists(cache);
+        Path log = out.resolve("work").resolve("aot-training.log");
+        List<String> java = new ArrayList<>();
+        java.add(out.resolve("runtime/bin/java").toString());
+        java.add("-XX:AOTCacheOutput=" + cache);
+        java.addAll(command);
+        progress.accept("aot: training run to build " + out.relativize(cache));
+        Process process = new ProcessBuilder(java).directory(out.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (port > 0) {
+                exercise(port, process);
+            } else {
+                Thread.sleep(2000);
+            }
+            process.destroy(); // SIGTERM: the appliance stops cleanly and the JVM writes the cache
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("the training run did not stop");
+            }
+        } catch (IOException | InterruptedException e) {
+            process.destroyForcibly();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Files.deleteIfExists(cache);
+            progress.accept("aot: no cache (" + e.getMessage() + "; see " + out.relativize(log) + ")");
+            return null;
+        }
+        if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
+            Files.deleteIfExists(cache);
+            progress.accept("aot: the JVM wrote no cache; see " + out.relativize(log));
+            return null;
+        }
+        progress.accept("aot: " + out.relativize(cache) + " (" + Files.size(cache) / (1024 * 1024) + " MiB)");
+        return cache;
+    }
+
+    /** Waits for the port, then sends one HTTP request and reads the answer. */
+    private static void exercise(int port, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IOException("the appliance exited during training (is port " + port + " taken?)");
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                socket.setSoTimeout(10_000);
+                OutputStream o = socket.getOutputStream();
+                o.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.shutdownOutput();
+                try (InputStream in = socket.getInputStream()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the appliance did not listen on port " + port + " within 60 s");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Prints the specialisation table (like the Mirage tutorial's standard vs dead-code-eliminated
+# build) for a built appliance: a full JDK plus the jars, the jlinked unix artefact, the OCI image.
+# Usage: scripts/sizes.sh build/www   (after `make configure TARGET=docker && make build`)
+set -euo pipefail
+dir=${1:-build/www}
+name=$(basename "$dir")
+jdk=${JAVA_HOME:?set JAVA_HOME to the build JDK}
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+bytes_of() { du -sb "$@" | awk '{ s += $1 } END { print s }'; }
+gz_of() { tar -C "$(dirname "$1")" -cf - "$(basename "$1")" | gzip -6 | wc -c; }
+
+lib=$(bytes_of "$dir/lib")
+jdk_full=$(bytes_of "$jdk")
+jdk_gz=$(gz_of "$jdk")
+lib_gz=$(gz_of "$dir/lib")
+data=0; [ -d "$dir/data" ] && data=$(bytes_of "$dir/data")
+runtime=$(bytes_of "$dir/runtime")
+unpacked=$((runtime + lib + data + $(bytes_of "$dir/bin")))
+tarball="$dir.tar.gz"
+
+echo "| $name appliance | on disk (MiB) | compressed (MiB) |"
+echo "|---|---|---|"
+echo "| standard: full JDK ($(basename "$jdk")) + the appliance's jars | $(mib $((jdk_full + lib + data))) | $(mib $((jdk_gz + lib_gz))) |"
+echo "| specialised: jlinked runtime ($(ls "$dir/runtime/lib/modules" >/dev/null && cat "$dir/runtime/release" | sed -n 's/^MODULES="\(.*\)"/\1/p' | tr ' ' ',')) + jars | $(mib "$unpacked") | $(mib "$(stat -c %s "$tarball")") (.tar.gz) |"
+if [ -f "${dir}-oci.tar" ]; then
+    echo "| OCI image (layers gzip-compressed) | - | $(mib "$(stat -c %s "${dir}-oci.tar")") |"
+else
+    echo "| OCI image | (build with TARGET=docker) | |"
+fi
+echo
+echo "of which: runtime $(mib "$runtime") MiB, jars $(mib "$lib") MiB, site data in jars/data $(mib "$data") MiB + crunch store in the app jar"
