@@ -283,6 +283,24 @@ class Http1ServerTest {
     }
 
     @Test
+    void serveReturnsWhenItsThreadIsInterruptedAndStopsListening() throws Exception {
+        FakeTcp tcp = new FakeTcp();
+        Http1Server server = new Http1Server(new TestSupport.ListConsole(), tcp, 80, TestSupport.options());
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                server.serve(handler);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(80, server.awaitPort(Duration.ofSeconds(5)));
+        t.interrupt();
+        t.join(Duration.ofSeconds(5));
+        assertFalse(t.isAlive());
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, tcp::connect);
+    }
+
+    @Test
     void clientThatLeavesMidHeadIsDroppedQuietly() throws Exception {
         try (var s = new TestSupport.Running(handler, TestSupport.options()); var c = s.connect()) {
             c.write(ascii("GET / HTT"));

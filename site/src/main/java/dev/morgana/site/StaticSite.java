@@ -26,7 +26,8 @@ import java.util.Optional;
  * ETag, Last-Modified and Cache-Control. Conditional requests (If-Match, If-Unmodified-Since →
  * 412; If-None-Match, If-Modified-Since → 304), byte ranges (206, multipart/byteranges, 416,
  * If-Range) and the stored gzip variant (Accept-Encoding with q-values, Vary) follow RFC 9110.
- * A missing file gets the site's own 404.html when the store has one.
+ * A missing file gets the site's own 404.html when the store has one. {@link SiteOptions} adds
+ * Cache-Control, Content-Security-Policy and Strict-Transport-Security.
  */
 public final class StaticSite implements Job {
 
@@ -208,8 +209,11 @@ public final class StaticSite implements Job {
     }
 
     private HttpResponse redirect(String path, String query) {
-        String location = encodePath(path) + (query == null ? "" : "?" + query);
-        return new HttpResponse(301, HttpFields.of("Location", location), new HttpResponse.Empty());
+        List<String> fields = new ArrayList<>(List.of("Location", encodePath(path) + (query == null ? "" : "?" + query)));
+        if (options.strictTransportSecurity() != null) {
+            fields.addAll(List.of("Strict-Transport-Security", options.strictTransportSecurity()));
+        }
+        return new HttpResponse(301, fields(fields), new HttpResponse.Empty());
     }
 
     private HttpResponse notFound() throws IOException {
@@ -228,12 +232,18 @@ public final class StaticSite implements Job {
         if (options.contentSecurityPolicy() != null) {
             fields.addAll(List.of("Content-Security-Policy", options.contentSecurityPolicy()));
         }
+        if (options.strictTransportSecurity() != null) {
+            fields.addAll(List.of("Strict-Transport-Security", options.strictTransportSecurity()));
+        }
     }
 
     private HttpResponse plain(int status, String text, HttpFields extra) {
         HttpFields f = extra.with("Content-Type", TEXT);
         if (options.contentSecurityPolicy() != null) {
             f = f.with("Content-Security-Policy", options.contentSecurityPolicy());
+        }
+        if (options.strictTransportSecurity() != null) {
+            f = f.with("Strict-Transport-Security", options.strictTransportSecurity());
         }
         return new HttpResponse(status, f,
                 new HttpResponse.Bytes(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()));
