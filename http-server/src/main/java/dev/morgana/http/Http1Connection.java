@@ -27,6 +27,7 @@ final class Http1Connection {
     private static final String TEXT = HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8";
     private static final int LINGER_BYTES = 64 * 1024;
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Flow flow;
     private final HttpHandler handler;
@@ -97,7 +98,10 @@ final class Http1Connection {
             }
             case ParseResult.Complete(RequestHead head, int length) -> {
                 start += length;
-                Violation bodyError = skipBody(head.framing());
+                Violation bodyError = expectation(head);
+                if (bodyError == null) {
+                    bodyError = skipBody(head.framing());
+                }
                 if (bodyError != null) {
                     reject(bodyError, head);
                     yield false;
@@ -234,6 +238,30 @@ final class Http1Connection {
             drained += n;
         }
         timer.disarm();
+    }
+
+    /**
+     * Handles Expect (RFC 9110 §10.1.1): "100-continue" on an HTTP/1.1 request with a body
+     * that will be read gets an interim 100 response, so the client sends the body now instead
+     * of after its own timeout; any other expectation is refused with 417.
+     */
+    private Violation expectation(RequestHead head) throws IOException {
+        String expect = head.headers().first("Expect").orElse(null);
+        if (expect == null) {
+            return null;
+        }
+        if (!expect.equalsIgnoreCase("100-continue")) {
+            return Violation.EXPECTATION_FAILED;
+        }
+        boolean body = switch (head.framing()) {
+            case RequestHead.Fixed(long length) -> length > 0 && length <= options.maxBodyBytes();
+            case RequestHead.Chunked c -> true;
+        };
+        if (body && head.versionMinor() == 1 && start == end) {
+            timer.arm(options.sendTimeout());
+            flow.write(ByteBuffer.wrap(CONTINUE));
+        }
+        return null;
     }
 
     /** Reads and drops a request body; null when done, else why it is refused. */

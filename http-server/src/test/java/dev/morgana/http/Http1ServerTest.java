@@ -201,6 +201,19 @@ class Http1ServerTest {
     }
 
     @Test
+    void expectContinueGetsAnInterimResponseBeforeTheBody() throws Exception {
+        try (var s = new TestSupport.Running(handler, TestSupport.options()); var c = s.connect()) {
+            String cont = "HTTP/1.1 100 Continue\r\n\r\n";
+            assertEquals(cont, exchange(c, "GET /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 4\r\n\r\n", cont));
+            String expected = ok("/e", "");
+            assertEquals(expected, exchange(c, "body", expected));
+            String noBody = ok("/f", "");
+            assertEquals(noBody, exchange(c, "GET /f HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n", noBody));
+        }
+    }
+
+    @Test
     void pathAndQueryAreDecodedForTheHandler() throws Exception {
         try (var s = new TestSupport.Running(handler, TestSupport.options()); var c = s.connect()) {
             String expected = ok("/a b/\u00c3\u00a9", "");
