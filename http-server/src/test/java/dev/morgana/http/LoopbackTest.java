@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LoopbackTest {
 
-    private final byte[] big = new byte[3 * 1024 * 1024 + 17];
+    private final byte[] big = pattern(3 * 1024 * 1024 + 17);
     private final MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("big.bin", big);
     private final TestSupport.ListConsole console = new TestSupport.ListConsole();
     private Http1Server server;
@@ -36,9 +36,6 @@ class LoopbackTest {
 
     @BeforeEach
     void start() throws Exception {
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (byte) (i ^ (i >>> 8));
-        }
         HttpOptions options = HttpOptions.defaults().withAccessLog(false)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(10));
         server = new Http1Server(console, new NioTcp(), 0, options);
@@ -132,6 +129,14 @@ class LoopbackTest {
             assertTrue(a == 0 && b > a && c > b, all);
             assertTrue(all.endsWith("Connection: close\r\n\r\n"), all);
         }
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i ^ (i >>> 8));
+        }
+        return b;
     }
 
     private static boolean readsEof(InputStream in) {

@@ -294,8 +294,13 @@ public final class StaticSite implements Job {
 
     /** All values of a field joined with ", " (a list split over lines), or null if absent. */
     private static String joined(HttpFields h, String name) {
-        List<String> all = h.all(name);
-        return all.isEmpty() ? null : String.join(", ", all);
+        String joined = null;
+        for (HttpFields.Field f : h.fields()) {
+            if (f.name().equalsIgnoreCase(name)) {
+                joined = joined == null ? f.value() : joined + ", " + f.value();
+            }
+        }
+        return joined;
     }
 
     private static HttpFields fields(List<String> namesAndValues) {
