@@ -37,7 +37,7 @@ class LoopbackTest {
     @BeforeEach
     void start() throws Exception {
         HttpOptions options = HttpOptions.defaults().withAccessLog(false)
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(10));
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(2));
         server = new Http1Server(console, new NioTcp(), 0, options);
         StaticSite site = new StaticSite(console, store, server);
         thread = Thread.ofVirtual().start(() -> {
@@ -112,6 +112,29 @@ class LoopbackTest {
             for (Socket s : slow) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void clientThatStopsReadingIsDisconnectedByTheSendTimeout() throws Exception {
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            // four copies of the file: more than the kernel's socket buffers can absorb
+            s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".repeat(4).getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(4000);
+            s.setSoTimeout(10_000);
+            long received = 0;
+            try {
+                byte[] buf = new byte[65536];
+                int n;
+                while ((n = s.getInputStream().read(buf)) >= 0) {
+                    received += n;
+                }
+            } catch (IOException e) {
+                // a reset also proves the server gave up
+            }
+            assertTrue(received < 4L * big.length, "the server must give up on a client that does not read: " + received);
         }
     }
 
