@@ -15,7 +15,7 @@ import java.util.Arrays;
  */
 class RequestParserFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "2m")
     void parserNeverFailsAndIsSplitIndependent(byte[] input) {
         ParseResult whole = new RequestParser(256, 512, 16).parse(input, 0, input.length);
         ParseResult split = feedInPieces(input);
