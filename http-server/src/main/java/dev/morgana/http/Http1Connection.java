@@ -69,12 +69,14 @@ final class Http1Connection {
         }
     }
 
-    /** Answers 503 to a connection over the limit, then closes it. */
-    static void refuse(Flow flow, ResponseWriter writer) throws IOException {
+    /** Answers 503 to a connection over the limit, then lingers briefly before it is closed. */
+    static void refuse(Flow flow, ResponseWriter writer, Watchdog.Timer timer, HttpOptions options)
+            throws IOException {
         byte[] body = "503 Service Unavailable: too many connections\n".getBytes(StandardCharsets.US_ASCII);
+        timer.arm(options.sendTimeout());
         flow.writev(writer.head(503, HttpFields.of("Content-Type", TEXT, "Retry-After", "1"), body.length,
                 ResponseWriter.Connection.CLOSE), ByteBuffer.wrap(body));
-        flow.shutdownOutput();
+        linger(flow, timer, options);
     }
 
     /** Serves one request; false when the connection must end. */
@@ -225,6 +227,10 @@ final class Http1Connection {
      * read the last response.
      */
     private void linger() throws IOException {
+        linger(flow, timer, options);
+    }
+
+    private static void linger(Flow flow, Watchdog.Timer timer, HttpOptions options) throws IOException {
         flow.shutdownOutput();
         timer.arm(LINGER_TIME.compareTo(options.headerTimeout()) < 0 ? LINGER_TIME : options.headerTimeout());
         ByteBuffer sink = ByteBuffer.allocate(4096);

@@ -72,8 +72,7 @@ public final class Http1Server implements HttpServer {
     private void accept(Flow flow, HttpHandler handler, Watchdog watchdog, AccessLog accessLog) throws IOException {
         try (Watchdog.Timer timer = watchdog.timer(flow)) {
             if (!connections.tryAcquire()) {
-                timer.arm(options.sendTimeout());
-                Http1Connection.refuse(flow, writer);
+                Http1Connection.refuse(flow, writer, timer, options);
                 return;
             }
             try {
