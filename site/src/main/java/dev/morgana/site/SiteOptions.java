@@ -15,6 +15,37 @@ public record SiteOptions(String cacheControl, String contentSecurityPolicy, Str
         return new SiteOptions("public, max-age=60", null, null);
     }
 
+    /** Configuration keys of the site, each with what it accepts; {@link #withKey} applies one. */
+    public static final java.util.Map<String, String> KEYS = java.util.Map.of(
+            "cache-control", "a Cache-Control value, or 'none'; default 'public, max-age=60'",
+            "csp", "a Content-Security-Policy value, or 'none' (the default)",
+            "hsts", "a Strict-Transport-Security value such as 'max-age=63072000', or 'none' (the default)");
+
+    /**
+     * These options with one key of {@link #KEYS} set; "none" turns a header off.
+     *
+     * @throws IllegalArgumentException naming the key, if it is unknown or the value has control characters
+     */
+    public SiteOptions withKey(String key, String value) {
+        if (!KEYS.containsKey(key)) {
+            throw new IllegalArgumentException("unknown site key " + key + "; known keys: "
+                    + new java.util.TreeSet<>(KEYS.keySet()));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                throw new IllegalArgumentException("bad value for " + key + ": only printable ASCII is allowed");
+            }
+        }
+        String v = value.strip().equals("none") ? null : value.strip();
+        return switch (key) {
+            case "cache-control" -> withCacheControl(v);
+            case "csp" -> withContentSecurityPolicy(v);
+            case "hsts" -> withStrictTransportSecurity(v);
+            default -> throw new AssertionError(key);
+        };
+    }
+
     public SiteOptions withCacheControl(String value) {
         return new SiteOptions(value, contentSecurityPolicy, strictTransportSecurity);
     }

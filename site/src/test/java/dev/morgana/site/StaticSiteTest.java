@@ -274,6 +274,17 @@ class StaticSiteTest {
     }
 
     @Test
+    void siteKeysSetOrTurnOffHeaders() {
+        SiteOptions o = SiteOptions.defaults().withKey("cache-control", "none").withKey("csp", "default-src 'self'")
+                .withKey("hsts", "max-age=60");
+        assertEquals(new SiteOptions(null, "default-src 'self'", "max-age=60"), o);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SiteOptions.defaults().withKey("csp", "a\r\nX: y"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SiteOptions.defaults().withKey("etag", "x"));
+    }
+
+    @Test
     void httpsRedirectKeepsHostPathAndQuery() {
         HttpsRedirect redirect = new HttpsRedirect(8443);
         HttpResponse r = redirect.handle(new HttpRequest("GET", "/a%20b?x=1", "/a b", "x=1", 1,
