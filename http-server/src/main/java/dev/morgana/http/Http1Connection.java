@@ -27,6 +27,8 @@ final class Http1Connection {
     private static final String TEXT = HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8";
     private static final int LINGER_BYTES = 64 * 1024;
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
+    /** The usual buffer size: most request heads are far smaller. */
+    private static final int READ_SIZE = 4096;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Flow flow;
@@ -37,7 +39,9 @@ final class Http1Connection {
     private final Console console;
     private final Watchdog.Timer timer;
     private final RequestParser parser;
-    private final byte[] buf;
+    /** Input buffer: small while heads are, grown up to {@link #maxBuffer} for large heads. */
+    private byte[] buf;
+    private final int maxBuffer;
     private int start;
     private int end;
 
@@ -51,7 +55,8 @@ final class Http1Connection {
         this.console = console;
         this.timer = timer;
         this.parser = new RequestParser(options);
-        this.buf = new byte[parser.maxHeadBytes() + 4096];
+        this.maxBuffer = parser.maxHeadBytes() + READ_SIZE;
+        this.buf = new byte[Math.min(READ_SIZE, maxBuffer)];
     }
 
     /** Serves requests until the client leaves, a request asks to close, or an error. */
@@ -307,18 +312,28 @@ final class Http1Connection {
         return null;
     }
 
-    /** Reads more bytes after those buffered; false at end of stream. */
+    /**
+     * Reads more bytes after those buffered; false at end of stream. Unconsumed bytes move to
+     * the front; the buffer doubles when they fill it (the parser's limits cap its size) and
+     * returns to its usual size once empty, so idle connections stay cheap.
+     */
     private boolean fill() throws IOException {
         if (start == end) {
             start = 0;
             end = 0;
+            if (buf.length > READ_SIZE) {
+                buf = new byte[READ_SIZE];
+            }
         } else if (end == buf.length) {
             System.arraycopy(buf, start, buf, 0, end - start);
             end -= start;
             start = 0;
         }
         if (end == buf.length) {
-            throw new IllegalStateException("request head larger than the parser's limits");
+            if (buf.length >= maxBuffer) {
+                throw new IllegalStateException("request head larger than the parser's limits");
+            }
+            buf = java.util.Arrays.copyOf(buf, Math.min(maxBuffer, buf.length * 2));
         }
         int n = flow.read(ByteBuffer.wrap(buf, end, buf.length - end));
         if (n < 0) {

@@ -49,11 +49,14 @@ public record HttpOptions(int maxRequestLineBytes, int maxHeaderBytes, int maxHe
         Objects.requireNonNull(clock);
     }
 
-    /** 8 KiB request line, 16 KiB and 100 header fields, 1 MiB body, 60 s idle, 10 s head. */
+    /**
+     * 8 KiB request line, 16 KiB and 100 header fields, 1 MiB body, 60 s idle, 10 s head, 60 s
+     * per write, 1024 connections, access log on, security headers.
+     */
     public static HttpOptions defaults() {
         return new HttpOptions(8 * 1024, 16 * 1024, 100, 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60),
-                10_000, true, SECURITY_HEADERS, Clock.system());
+                1024, true, SECURITY_HEADERS, Clock.system());
     }
 
     public HttpOptions withAccessLog(boolean on) {
@@ -98,7 +101,7 @@ public record HttpOptions(int maxRequestLineBytes, int maxHeaderBytes, int maxHe
             "http-idle-timeout", "duration, default 60s",
             "http-header-timeout", "duration, default 10s",
             "http-send-timeout", "duration, default 60s",
-            "http-max-connections", "count, default 10000 (503 beyond)",
+            "http-max-connections", "count, default 1024 (503 beyond)",
             "access-log", "true or false, default true");
 
     /**

@@ -87,6 +87,18 @@ class Http1ServerTest {
     }
 
     @Test
+    void largeHeadsWithinTheLimitsAreServedAndTheBufferShrinksBack() throws Exception {
+        try (var s = new TestSupport.Running(handler, TestSupport.options()); var c = s.connect()) {
+            String big = "GET /big HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(15_000) + "\r\n\r\n";
+            String expected = ok("/big", "") + ok("/small", "");
+            c.write(ascii(big.substring(0, 9000)));
+            Thread.sleep(20);
+            assertEquals(expected, exchange(c, big.substring(9000) + "GET /small HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+            assertEquals(15_000, seen.getFirst().headers().first("X-Big").orElseThrow().length());
+        }
+    }
+
+    @Test
     void bytesBodiesGoOutInOneWrite() throws Exception {
         try (var s = new TestSupport.Running(handler, TestSupport.options()); var c = s.connect()) {
             String expected = ok("/one", "");
