@@ -165,6 +165,9 @@ final class Http1Connection {
         boolean bodiless = status < 200 || status == 204 || status == 304;
         ByteBuffer headBytes;
         try {
+            if (status < 200) {
+                throw new IllegalArgumentException("interim status " + status + " cannot be a final response");
+            }
             headBytes = writer.head(status, response.headers(), bodiless ? -1 : response.body().length(), connection);
         } catch (IllegalArgumentException e) {
             console.log("http: bad response to " + head.method() + " " + head.target() + ": " + e.getMessage());

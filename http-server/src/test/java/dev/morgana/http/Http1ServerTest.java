@@ -43,6 +43,7 @@ class Http1ServerTest {
             case "/short" -> new HttpResponse(200, HttpFields.EMPTY,
                     new HttpResponse.Streamed(9, sink -> sink.write(ascii("abc"))));
             case "/bad" -> new HttpResponse(200, HttpFields.of("X", "a\r\nSet-Cookie: evil"), new HttpResponse.Empty());
+            case "/101" -> new HttpResponse(101, HttpFields.EMPTY, new HttpResponse.Empty());
             case "/304" -> new HttpResponse(304, HttpFields.of("ETag", "\"t\""), new HttpResponse.Empty());
             default -> new HttpResponse(200, HttpFields.of("Content-Type", "text/plain"),
                     new HttpResponse.Bytes(ByteBuffer.wrap(request.path().getBytes(StandardCharsets.UTF_8))));
@@ -167,6 +168,7 @@ class Http1ServerTest {
                     + "\r\n\r\n" + body;
             assertEquals(expected, exchange(c, "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n", expected));
             assertEquals(expected, exchange(c, "GET /bad HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+            assertEquals(expected, exchange(c, "GET /101 HTTP/1.1\r\nHost: x\r\n\r\n", expected));
             String next = ok("/fine", "");
             assertEquals(next, exchange(c, "GET /fine HTTP/1.1\r\nHost: x\r\n\r\n", next));
             assertTrue(s.console.lines.stream().anyMatch(l -> l.contains("boom")), s.console.lines.toString());
