@@ -149,7 +149,7 @@ public final class RequestParser {
             return new ParseResult.Invalid(p > rs && p < re && buf[p] == ' '
                     ? Violation.INVALID_REQUEST_LINE : Violation.INVALID_METHOD);
         }
-        String method = Ascii.latin1(buf, rs, p);
+        String method = Ascii.common(buf, rs, p, Ascii.METHODS);
         int ts = ++p;
         while (p < re && buf[p] != ' ') {
             int c = buf[p] & 0xFF;
@@ -204,7 +204,7 @@ public final class RequestParser {
             if (q == s) {
                 return new ParseResult.Invalid(Violation.INVALID_FIELD_NAME);
             }
-            String name = Ascii.latin1(buf, s, q);
+            String name = Ascii.common(buf, s, q, Ascii.FIELD_NAMES);
             int vs = q + 1;
             int ve = e;
             while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t')) {
