@@ -124,6 +124,9 @@ public final class RequestParser {
         } else if (end == lineStart) {
             return build(buf, off, lf + 1);
         } else {
+            if (lf + 1 - headerStart > maxHeaderBytes) {
+                return new ParseResult.Invalid(Violation.HEADERS_TOO_LARGE);
+            }
             if (lineCount == maxHeaderCount) {
                 return new ParseResult.Invalid(Violation.TOO_MANY_HEADERS);
             }
