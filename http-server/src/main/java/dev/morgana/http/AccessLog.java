@@ -46,8 +46,12 @@ final class AccessLog {
         console.log(b.toString());
     }
 
-    /** The address without its port ("10.0.0.1:5000" → "10.0.0.1"). */
+    /** The address without its port ("10.0.0.1:5000" → "10.0.0.1", "[::1]:5000" → "::1"). */
     static String host(String remote) {
+        if (remote.startsWith("[")) {
+            int close = remote.indexOf(']');
+            return close > 0 ? remote.substring(1, close) : remote;
+        }
         int colon = remote.lastIndexOf(':');
         return colon > 0 && remote.indexOf(':') == colon ? remote.substring(0, colon) : remote;
     }

@@ -46,6 +46,36 @@ final class Ascii {
         return true;
     }
 
+    /** Methods worth not allocating a string for. */
+    static final String[] METHODS = {"GET", "HEAD", "OPTIONS", "POST"};
+
+    /** Field names (as browsers and tools spell them) worth not allocating a string for. */
+    static final String[] FIELD_NAMES = {"Host", "User-Agent", "Accept", "Accept-Encoding", "Accept-Language",
+        "Connection", "If-None-Match", "If-Modified-Since", "Range", "Referer", "Cookie", "Cache-Control",
+        "Upgrade-Insecure-Requests", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-User",
+        "Priority", "Pragma", "DNT", "host", "user-agent", "accept", "accept-encoding", "accept-language",
+        "connection", "if-none-match", "if-modified-since", "range", "referer", "cookie", "cache-control"};
+
+    /** The bytes as a string, shared with {@code common} when equal to one of them (case-sensitive). */
+    static String common(byte[] buf, int from, int to, String[] common) {
+        int len = to - from;
+        for (String c : common) {
+            if (c.length() == len && matches(buf, from, c)) {
+                return c;
+            }
+        }
+        return latin1(buf, from, to);
+    }
+
+    private static boolean matches(byte[] buf, int from, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (buf[from + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Bytes decoded one to one as ISO-8859-1 (so obs-text survives unchanged). */
     static String latin1(byte[] buf, int from, int to) {
         return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);

@@ -25,10 +25,14 @@ final class ChunkedBody {
     private int lineBytes;
     private int trailerBytes;
     private Violation error;
+    private long wireBytes;
+    private final long maxWireBytes;
 
     ChunkedBody(long maxBody, int maxTrailerBytes) {
         this.maxBody = maxBody;
         this.maxTrailerBytes = maxTrailerBytes;
+        // framing (sizes, extensions, CRLFs) may not multiply the work a body limit allows
+        this.maxWireBytes = 2 * maxBody + maxTrailerBytes + 64 * 1024;
     }
 
     /** True once the last chunk and the trailer section have been read. */
@@ -46,6 +50,13 @@ final class ChunkedBody {
      * at the end of the body ({@link #done()}) or at the first error ({@link #error()}).
      */
     int feed(byte[] buf, int off, int len) {
+        if (wireBytes + len > maxWireBytes) {
+            len = (int) Math.max(0, maxWireBytes - wireBytes);
+            if (len == 0) {
+                error = Violation.BODY_TOO_LARGE;
+                return 0;
+            }
+        }
         int i = 0;
         while (i < len && error == null && state != State.DONE) {
             if (state == State.DATA) {
@@ -62,6 +73,7 @@ final class ChunkedBody {
                 i++;
             }
         }
+        wireBytes += i;
         return i;
     }
 

@@ -27,6 +27,9 @@ final class Http1Connection {
     private static final String TEXT = HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8";
     private static final int LINGER_BYTES = 64 * 1024;
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
+    /** The usual buffer size: most request heads are far smaller. */
+    private static final int READ_SIZE = 4096;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Flow flow;
     private final HttpHandler handler;
@@ -36,7 +39,9 @@ final class Http1Connection {
     private final Console console;
     private final Watchdog.Timer timer;
     private final RequestParser parser;
-    private final byte[] buf;
+    /** Input buffer: small while heads are, grown up to {@link #maxBuffer} for large heads. */
+    private byte[] buf;
+    private final int maxBuffer;
     private int start;
     private int end;
 
@@ -50,7 +55,8 @@ final class Http1Connection {
         this.console = console;
         this.timer = timer;
         this.parser = new RequestParser(options);
-        this.buf = new byte[parser.maxHeadBytes() + 4096];
+        this.maxBuffer = parser.maxHeadBytes() + READ_SIZE;
+        this.buf = new byte[Math.min(READ_SIZE, maxBuffer)];
     }
 
     /** Serves requests until the client leaves, a request asks to close, or an error. */
@@ -68,12 +74,14 @@ final class Http1Connection {
         }
     }
 
-    /** Answers 503 to a connection over the limit, then closes it. */
-    static void refuse(Flow flow, ResponseWriter writer) throws IOException {
+    /** Answers 503 to a connection over the limit, then lingers briefly before it is closed. */
+    static void refuse(Flow flow, ResponseWriter writer, Watchdog.Timer timer, HttpOptions options)
+            throws IOException {
         byte[] body = "503 Service Unavailable: too many connections\n".getBytes(StandardCharsets.US_ASCII);
+        timer.arm(options.sendTimeout());
         flow.writev(writer.head(503, HttpFields.of("Content-Type", TEXT, "Retry-After", "1"), body.length,
                 ResponseWriter.Connection.CLOSE), ByteBuffer.wrap(body));
-        flow.shutdownOutput();
+        linger(flow, timer, options);
     }
 
     /** Serves one request; false when the connection must end. */
@@ -97,7 +105,10 @@ final class Http1Connection {
             }
             case ParseResult.Complete(RequestHead head, int length) -> {
                 start += length;
-                Violation bodyError = skipBody(head.framing());
+                Violation bodyError = expectation(head);
+                if (bodyError == null) {
+                    bodyError = skipBody(head.framing());
+                }
                 if (bodyError != null) {
                     reject(bodyError, head);
                     yield false;
@@ -154,6 +165,9 @@ final class Http1Connection {
         boolean bodiless = status < 200 || status == 204 || status == 304;
         ByteBuffer headBytes;
         try {
+            if (status < 200) {
+                throw new IllegalArgumentException("interim status " + status + " cannot be a final response");
+            }
             headBytes = writer.head(status, response.headers(), bodiless ? -1 : response.body().length(), connection);
         } catch (IllegalArgumentException e) {
             console.log("http: bad response to " + head.method() + " " + head.target() + ": " + e.getMessage());
@@ -221,6 +235,10 @@ final class Http1Connection {
      * read the last response.
      */
     private void linger() throws IOException {
+        linger(flow, timer, options);
+    }
+
+    private static void linger(Flow flow, Watchdog.Timer timer, HttpOptions options) throws IOException {
         flow.shutdownOutput();
         timer.arm(LINGER_TIME.compareTo(options.headerTimeout()) < 0 ? LINGER_TIME : options.headerTimeout());
         ByteBuffer sink = ByteBuffer.allocate(4096);
@@ -234,6 +252,30 @@ final class Http1Connection {
             drained += n;
         }
         timer.disarm();
+    }
+
+    /**
+     * Handles Expect (RFC 9110 §10.1.1): "100-continue" on an HTTP/1.1 request with a body
+     * that will be read gets an interim 100 response, so the client sends the body now instead
+     * of after its own timeout; any other expectation is refused with 417.
+     */
+    private Violation expectation(RequestHead head) throws IOException {
+        String expect = head.headers().first("Expect").orElse(null);
+        if (expect == null) {
+            return null;
+        }
+        if (!expect.equalsIgnoreCase("100-continue")) {
+            return Violation.EXPECTATION_FAILED;
+        }
+        boolean body = switch (head.framing()) {
+            case RequestHead.Fixed(long length) -> length > 0 && length <= options.maxBodyBytes();
+            case RequestHead.Chunked c -> true;
+        };
+        if (body && head.versionMinor() == 1 && start == end) {
+            timer.arm(options.sendTimeout());
+            flow.write(ByteBuffer.wrap(CONTINUE));
+        }
+        return null;
     }
 
     /** Reads and drops a request body; null when done, else why it is refused. */
@@ -273,18 +315,28 @@ final class Http1Connection {
         return null;
     }
 
-    /** Reads more bytes after those buffered; false at end of stream. */
+    /**
+     * Reads more bytes after those buffered; false at end of stream. Unconsumed bytes move to
+     * the front; the buffer doubles when they fill it (the parser's limits cap its size) and
+     * returns to its usual size once empty, so idle connections stay cheap.
+     */
     private boolean fill() throws IOException {
         if (start == end) {
             start = 0;
             end = 0;
+            if (buf.length > READ_SIZE) {
+                buf = new byte[READ_SIZE];
+            }
         } else if (end == buf.length) {
             System.arraycopy(buf, start, buf, 0, end - start);
             end -= start;
             start = 0;
         }
         if (end == buf.length) {
-            throw new IllegalStateException("request head larger than the parser's limits");
+            if (buf.length >= maxBuffer) {
+                throw new IllegalStateException("request head larger than the parser's limits");
+            }
+            buf = java.util.Arrays.copyOf(buf, Math.min(maxBuffer, buf.length * 2));
         }
         int n = flow.read(ByteBuffer.wrap(buf, end, buf.length - end));
         if (n < 0) {

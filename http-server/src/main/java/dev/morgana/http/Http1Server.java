@@ -53,7 +53,7 @@ public final class Http1Server implements HttpServer {
      * called; then stops accepting (established connections finish on their own).
      */
     @Override
-    public void serve(HttpHandler handler) throws IOException, InterruptedException {
+    public void serve(HttpHandler handler) throws IOException {
         Duration shortest = min(min(options.idleTimeout(), options.headerTimeout()), options.sendTimeout());
         Duration tick = clamp(shortest.dividedBy(4), Duration.ofMillis(5), Duration.ofMillis(500));
         AccessLog accessLog = options.accessLog() ? new AccessLog(console, options.clock()) : null;
@@ -63,18 +63,23 @@ public final class Http1Server implements HttpServer {
             bound.countDown();
             console.log("http: listening on port " + listener.port());
             closed.await();
+        } catch (InterruptedException e) {
+            // interruption is the normal way to stop a server: keep the flag for the caller
+            Thread.currentThread().interrupt();
         }
     }
 
     private void accept(Flow flow, HttpHandler handler, Watchdog watchdog, AccessLog accessLog) throws IOException {
-        if (!connections.tryAcquire()) {
-            Http1Connection.refuse(flow, writer);
-            return;
-        }
         try (Watchdog.Timer timer = watchdog.timer(flow)) {
-            new Http1Connection(flow, handler, options, writer, accessLog, console, timer).run();
-        } finally {
-            connections.release();
+            if (!connections.tryAcquire()) {
+                Http1Connection.refuse(flow, writer, timer, options);
+                return;
+            }
+            try {
+                new Http1Connection(flow, handler, options, writer, accessLog, console, timer).run();
+            } finally {
+                connections.release();
+            }
         }
     }
 

@@ -49,11 +49,14 @@ public record HttpOptions(int maxRequestLineBytes, int maxHeaderBytes, int maxHe
         Objects.requireNonNull(clock);
     }
 
-    /** 8 KiB request line, 16 KiB and 100 header fields, 1 MiB body, 60 s idle, 10 s head. */
+    /**
+     * 8 KiB request line, 16 KiB and 100 header fields, 1 MiB body, 60 s idle, 10 s head, 60 s
+     * per write, 1024 connections, access log on, security headers.
+     */
     public static HttpOptions defaults() {
         return new HttpOptions(8 * 1024, 16 * 1024, 100, 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60),
-                10_000, true, SECURITY_HEADERS, Clock.system());
+                1024, true, SECURITY_HEADERS, Clock.system());
     }
 
     public HttpOptions withAccessLog(boolean on) {
@@ -84,6 +87,83 @@ public record HttpOptions(int maxRequestLineBytes, int maxHeaderBytes, int maxHe
     public HttpOptions withDefaultHeaders(HttpFields headers) {
         return new HttpOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, idleTimeout,
                 headerTimeout, sendTimeout, maxConnections, accessLog, headers, clock);
+    }
+
+    /**
+     * Configuration keys of the server, each with what it accepts; {@link #withKey} applies one.
+     * Sizes are bytes ("8192", "16k", "1m"), durations "500ms", "10s" or "2m".
+     */
+    public static final java.util.Map<String, String> KEYS = java.util.Map.of(
+            "http-max-request-line", "size, default 8k (414 beyond)",
+            "http-max-header-bytes", "size, default 16k (431 beyond)",
+            "http-max-headers", "count, default 100 (431 beyond)",
+            "http-max-body", "size, default 1m (413 beyond)",
+            "http-idle-timeout", "duration, default 60s",
+            "http-header-timeout", "duration, default 10s",
+            "http-send-timeout", "duration, default 60s",
+            "http-max-connections", "count, default 1024 (503 beyond)",
+            "access-log", "true or false, default true");
+
+    /**
+     * These options with one key of {@link #KEYS} set from its text form.
+     *
+     * @throws IllegalArgumentException naming the key and what it accepts, if either is unknown or invalid
+     */
+    public HttpOptions withKey(String key, String value) {
+        String accepted = KEYS.get(key);
+        if (accepted == null) {
+            throw new IllegalArgumentException("unknown HTTP key " + key + "; known keys: "
+                    + new java.util.TreeSet<>(KEYS.keySet()));
+        }
+        try {
+            return switch (key) {
+                case "http-max-request-line" -> withLimits(intSize(value), maxHeaderBytes, maxHeaderCount, maxBodyBytes);
+                case "http-max-header-bytes" -> withLimits(maxRequestLineBytes, intSize(value), maxHeaderCount, maxBodyBytes);
+                case "http-max-headers" -> withLimits(maxRequestLineBytes, maxHeaderBytes, Integer.parseInt(value),
+                        maxBodyBytes);
+                case "http-max-body" -> withLimits(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, size(value));
+                case "http-idle-timeout" -> withTimeouts(duration(value), headerTimeout, sendTimeout);
+                case "http-header-timeout" -> withTimeouts(idleTimeout, duration(value), sendTimeout);
+                case "http-send-timeout" -> withTimeouts(idleTimeout, headerTimeout, duration(value));
+                case "http-max-connections" -> withMaxConnections(Integer.parseInt(value));
+                case "access-log" -> switch (value) {
+                    case "true" -> withAccessLog(true);
+                    case "false" -> withAccessLog(false);
+                    default -> throw new IllegalArgumentException("not a boolean");
+                };
+                default -> throw new AssertionError(key);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad value '" + value + "' for " + key + ": expected " + accepted, e);
+        }
+    }
+
+    private static long size(String value) {
+        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+        long unit = v.endsWith("k") ? 1024 : v.endsWith("m") ? 1024 * 1024 : 1;
+        long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+        if (n < 0 || n > Long.MAX_VALUE / unit) {
+            throw new IllegalArgumentException("size out of range");
+        }
+        return n * unit;
+    }
+
+    private static int intSize(String value) {
+        return Math.toIntExact(size(value));
+    }
+
+    private static Duration duration(String value) {
+        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        if (v.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        throw new IllegalArgumentException("duration needs a unit: ms, s or m");
     }
 
     private static void positive(String name, long value) {

@@ -124,6 +124,9 @@ public final class RequestParser {
         } else if (end == lineStart) {
             return build(buf, off, lf + 1);
         } else {
+            if (lf + 1 - headerStart > maxHeaderBytes) {
+                return new ParseResult.Invalid(Violation.HEADERS_TOO_LARGE);
+            }
             if (lineCount == maxHeaderCount) {
                 return new ParseResult.Invalid(Violation.TOO_MANY_HEADERS);
             }
@@ -149,7 +152,7 @@ public final class RequestParser {
             return new ParseResult.Invalid(p > rs && p < re && buf[p] == ' '
                     ? Violation.INVALID_REQUEST_LINE : Violation.INVALID_METHOD);
         }
-        String method = Ascii.latin1(buf, rs, p);
+        String method = Ascii.common(buf, rs, p, Ascii.METHODS);
         int ts = ++p;
         while (p < re && buf[p] != ' ') {
             int c = buf[p] & 0xFF;
@@ -204,7 +207,7 @@ public final class RequestParser {
             if (q == s) {
                 return new ParseResult.Invalid(Violation.INVALID_FIELD_NAME);
             }
-            String name = Ascii.latin1(buf, s, q);
+            String name = Ascii.common(buf, s, q, Ascii.FIELD_NAMES);
             int vs = q + 1;
             int ve = e;
             while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t')) {

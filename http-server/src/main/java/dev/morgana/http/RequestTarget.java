@@ -58,6 +58,42 @@ record RequestTarget(String path, String query) {
 
     /** Percent-decodes {@code raw} once and checks it; null if unsafe. */
     static String decodePath(String raw) {
+        String path = isPlain(raw) ? raw : decodeEscapes(raw);
+        if (path == null || !path.startsWith("/")) {
+            return null;
+        }
+        return hasDotSegment(path) ? null : path;
+    }
+
+    /** True if {@code raw} has no escapes and only printable ASCII other than backslash. */
+    private static boolean isPlain(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' || c == '\\' || c <= 0x20 || c >= 0x7F) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if a segment of {@code path} is "." or "..". */
+    private static boolean hasDotSegment(String path) {
+        int segmentStart = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/') {
+                int len = i - segmentStart;
+                if ((len == 1 || len == 2) && path.charAt(segmentStart) == '.'
+                        && (len == 1 || path.charAt(segmentStart + 1) == '.')) {
+                    return true;
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return false;
+    }
+
+    /** Decodes escapes into UTF-8 text; null on a bad escape, an unsafe byte or bad UTF-8. */
+    private static String decodeEscapes(String raw) {
         byte[] out = new byte[raw.length()];
         int n = 0;
         for (int i = 0; i < raw.length(); i++) {
@@ -85,23 +121,13 @@ record RequestTarget(String path, String query) {
             }
             out[n++] = (byte) b;
         }
-        String path;
         try {
-            path = StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(out, 0, n)).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
-        if (!path.startsWith("/")) {
-            return null;
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return null;
-            }
-        }
-        return path;
     }
 }

@@ -4,12 +4,17 @@ import dev.morgana.types.http.HttpFields;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Serializes response heads to bytes: status line, Date, the application's fields, the
  * server's default fields, Content-Length and Connection. Field names and values from the
- * application are checked so that no handler can split a response. Thread-safe.
+ * application are checked so that no handler can split a response. The encoded lines of each
+ * distinct field set and status are kept (bounded), since a static site repeats them. Thread-safe.
  */
 final class ResponseWriter {
 
@@ -23,8 +28,17 @@ final class ResponseWriter {
         CLOSE
     }
 
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Most distinct field sets whose encoding is kept (a static site returns few distinct ones). */
+    private static final int MAX_CACHED_FIELDS = 1024;
+
     private final DateHeader date;
     private final HttpFields defaults;
+    private final AtomicReferenceArray<byte[]> statusLines = new AtomicReferenceArray<>(1000);
+    private final Map<HttpFields, byte[]> encodedFields = new ConcurrentHashMap<>();
 
     ResponseWriter(DateHeader date, HttpFields defaults) {
         this.date = date;
@@ -41,10 +55,47 @@ final class ResponseWriter {
      * @throws IllegalArgumentException if a field is malformed or one the server owns
      */
     ByteBuffer head(int status, HttpFields fields, long contentLength, Connection connection) {
+        byte[] statusLine = statusLine(status);
+        byte[] dateLine = date.line();
+        byte[] fieldLines = fieldLines(fields);
+        byte[] length = contentLength >= 0 ? Long.toString(contentLength).getBytes(StandardCharsets.US_ASCII) : null;
+        byte[] connectionLine = switch (connection) {
+            case PERSISTENT -> null;
+            case KEEP_ALIVE -> KEEP_ALIVE;
+            case CLOSE -> CLOSE;
+        };
+        int size = statusLine.length + dateLine.length + fieldLines.length + 2
+                + (length == null ? 0 : CONTENT_LENGTH.length + length.length + 2)
+                + (connectionLine == null ? 0 : connectionLine.length);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(statusLine).put(dateLine).put(fieldLines);
+        if (length != null) {
+            out.put(CONTENT_LENGTH).put(length).put(CRLF);
+        }
+        if (connectionLine != null) {
+            out.put(connectionLine);
+        }
+        return out.put(CRLF).flip();
+    }
+
+    /** "HTTP/1.1 200 OK\r\n", with Netty's reason phrase, cached per status. */
+    private byte[] statusLine(int status) {
+        byte[] line = statusLines.get(status);
+        if (line == null) {
+            line = ("HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            statusLines.set(status, line);
+        }
+        return line;
+    }
+
+    /** The handler's fields then the defaults it did not set, checked and encoded; cached. */
+    private byte[] fieldLines(HttpFields fields) {
+        byte[] cached = encodedFields.get(fields);
+        if (cached != null) {
+            return cached;
+        }
         Builder b = new Builder(256);
-        b.ascii("HTTP/1.1 ").ascii(Integer.toString(status)).ascii(" ")
-                .ascii(HttpResponseStatus.valueOf(status).reasonPhrase()).crlf();
-        b.bytes(date.line());
         for (HttpFields.Field f : fields.fields()) {
             check(f);
             if (isServerOwned(f.name())) {
@@ -57,16 +108,11 @@ final class ResponseWriter {
                 b.field(f.name(), f.value());
             }
         }
-        if (contentLength >= 0) {
-            b.ascii("Content-Length: ").ascii(Long.toString(contentLength)).crlf();
+        byte[] encoded = b.toArray();
+        if (encodedFields.size() < MAX_CACHED_FIELDS) {
+            encodedFields.put(fields, encoded);
         }
-        switch (connection) {
-            case PERSISTENT -> { }
-            case KEEP_ALIVE -> b.ascii("Connection: keep-alive").crlf();
-            case CLOSE -> b.ascii("Connection: close").crlf();
-        }
-        b.crlf();
-        return b.toBuffer();
+        return encoded;
     }
 
     private static boolean isServerOwned(String name) {
@@ -106,13 +152,6 @@ final class ResponseWriter {
             return this;
         }
 
-        Builder bytes(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, n, b.length);
-            n += b.length;
-            return this;
-        }
-
         Builder field(String name, String value) {
             return ascii(name).ascii(": ").ascii(value).crlf();
         }
@@ -130,8 +169,8 @@ final class ResponseWriter {
             }
         }
 
-        ByteBuffer toBuffer() {
-            return ByteBuffer.wrap(buf, 0, n);
+        byte[] toArray() {
+            return Arrays.copyOf(buf, n);
         }
     }
 }

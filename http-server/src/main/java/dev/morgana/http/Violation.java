@@ -32,6 +32,7 @@ public enum Violation {
     UNKNOWN_TRANSFER_CODING(501, "unsupported transfer coding"),
     INVALID_CHUNK(400, "malformed chunked body"),
     BODY_TOO_LARGE(413, "request body too large"),
+    EXPECTATION_FAILED(417, "only the 100-continue expectation is supported"),
     INVALID_PATH(400, "request target path is malformed or unsafe");
 
     private final int status;

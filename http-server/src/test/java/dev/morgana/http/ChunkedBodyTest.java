@@ -69,6 +69,20 @@ class ChunkedBodyTest {
     }
 
     @Test
+    void boundsTheFramingAroundTinyChunks() {
+        String chunk = "1;" + "e".repeat(1000) + "\r\nx\r\n";
+        ChunkedBody body = new ChunkedBody(64, 100);
+        byte[] b = bytes(chunk);
+        int fed = 0;
+        for (int i = 0; i < 100 && body.error() == null; i++) {
+            body.feed(b, 0, b.length);
+            fed++;
+        }
+        assertEquals(Violation.BODY_TOO_LARGE, body.error());
+        assertTrue(fed < 100);
+    }
+
+    @Test
     void boundsExtensions() {
         byte[] b = bytes("1;" + "a".repeat(2000) + "\r\n");
         ChunkedBody body = new ChunkedBody(64, 100);

@@ -43,6 +43,7 @@ class Http1ServerTest {
             case "/short" -> new HttpResponse(200, HttpFields.EMPTY,
                     new HttpResponse.Streamed(9, sink -> sink.write(ascii("abc"))));
             case "/bad" -> new HttpResponse(200, HttpFields.of("X", "a\r\nSet-Cookie: evil"), new HttpResponse.Empty());
+            case "/101" -> new HttpResponse(101, HttpFields.EMPTY, new HttpResponse.Empty());
             case "/304" -> new HttpResponse(304, HttpFields.of("ETag", "\"t\""), new HttpResponse.Empty());
             default -> new HttpResponse(200, HttpFields.of("Content-Type", "text/plain"),
                     new HttpResponse.Bytes(ByteBuffer.wrap(request.path().getBytes(StandardCharsets.UTF_8))));
@@ -83,6 +84,18 @@ class Http1ServerTest {
             String head = expected.substring(0, expected.length() - "/page".length());
             assertEquals(head, exchange(c, "HEAD /page HTTP/1.1\r\nHost: x\r\n\r\n", head));
             assertEquals(expected, exchange(c, "GET /page HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+        }
+    }
+
+    @Test
+    void largeHeadsWithinTheLimitsAreServedAndTheBufferShrinksBack() throws Exception {
+        try (var s = new TestSupport.Running(handler, TestSupport.options()); var c = s.connect()) {
+            String big = "GET /big HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(15_000) + "\r\n\r\n";
+            String expected = ok("/big", "") + ok("/small", "");
+            c.write(ascii(big.substring(0, 9000)));
+            Thread.sleep(20);
+            assertEquals(expected, exchange(c, big.substring(9000) + "GET /small HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+            assertEquals(15_000, seen.getFirst().headers().first("X-Big").orElseThrow().length());
         }
     }
 
@@ -155,6 +168,7 @@ class Http1ServerTest {
                     + "\r\n\r\n" + body;
             assertEquals(expected, exchange(c, "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n", expected));
             assertEquals(expected, exchange(c, "GET /bad HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+            assertEquals(expected, exchange(c, "GET /101 HTTP/1.1\r\nHost: x\r\n\r\n", expected));
             String next = ok("/fine", "");
             assertEquals(next, exchange(c, "GET /fine HTTP/1.1\r\nHost: x\r\n\r\n", next));
             assertTrue(s.console.lines.stream().anyMatch(l -> l.contains("boom")), s.console.lines.toString());
@@ -197,6 +211,19 @@ class Http1ServerTest {
             assertEquals(expected, exchange(c, "GET /g HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "3;ext=1\r\nabc\r\n0\r\nTrailer: x\r\n\r\n", expected));
             assertEquals(expected, exchange(c, "GET /g HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+        }
+    }
+
+    @Test
+    void expectContinueGetsAnInterimResponseBeforeTheBody() throws Exception {
+        try (var s = new TestSupport.Running(handler, TestSupport.options()); var c = s.connect()) {
+            String cont = "HTTP/1.1 100 Continue\r\n\r\n";
+            assertEquals(cont, exchange(c, "GET /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 4\r\n\r\n", cont));
+            String expected = ok("/e", "");
+            assertEquals(expected, exchange(c, "body", expected));
+            String noBody = ok("/f", "");
+            assertEquals(noBody, exchange(c, "GET /f HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n", noBody));
         }
     }
 
@@ -280,6 +307,24 @@ class Http1ServerTest {
                     "192.0.2.7 - - [24/Nov/2026:03:35:57 +0000] \"GET /log HTTP/1.1\" 200 4 \"http://r/\" \"t\\\"est\"",
                     "192.0.2.7 - - [24/Nov/2026:03:35:57 +0000] \"-\" 400 26 \"-\" \"-\""), lines);
         }
+    }
+
+    @Test
+    void serveReturnsWhenItsThreadIsInterruptedAndStopsListening() throws Exception {
+        FakeTcp tcp = new FakeTcp();
+        Http1Server server = new Http1Server(new TestSupport.ListConsole(), tcp, 80, TestSupport.options());
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                server.serve(handler);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(80, server.awaitPort(Duration.ofSeconds(5)));
+        t.interrupt();
+        t.join(Duration.ofSeconds(5));
+        assertFalse(t.isAlive());
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, tcp::connect);
     }
 
     @Test

@@ -105,6 +105,7 @@ class MaliciousRequestsTest {
                 c("field without colon", get(H + "NoColon\r\n"), 400, true),
                 c("field with empty name", get(H + ": v\r\n"), 400, true),
                 c("non-ASCII field name", get(H + "X\u00e9: v\r\n"), 400, true),
+                c("unknown expectation", get(H + "Expect: 200-ok\r\n"), 417, true),
                 c("too many empty lines first", "\r\n".repeat(6) + get(H), 400, true),
                 // Request line (RFC 9112 §3)
                 c("non-ASCII method", "G\u00c9T / HTTP/1.1\r\n" + H + "\r\n", 400, true),

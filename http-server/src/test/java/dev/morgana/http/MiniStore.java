@@ -20,14 +20,16 @@ final class MiniStore implements KvRo {
     static final Instant MODIFIED = Instant.parse("2026-01-01T00:00:00Z");
 
     private final Map<String, byte[]> files = new TreeMap<>();
+    private final Map<String, KvNode.File> nodes = new java.util.concurrent.ConcurrentHashMap<>();
 
     MiniStore put(String key, String content) {
-        files.put(key, content.getBytes(StandardCharsets.UTF_8));
-        return this;
+        return put(key, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Adds a file; its metadata is computed here, once, like a real store's build step. */
     MiniStore put(String key, byte[] content) {
         files.put(key, content);
+        nodes.put(key, new KvNode.File(key, content.length, MediaTypes.forName(key), ETags.of(content), MODIFIED, -1));
         return this;
     }
 
@@ -37,10 +39,9 @@ final class MiniStore implements KvRo {
 
     @Override
     public Optional<KvNode> find(String key) {
-        byte[] content = files.get(key);
-        if (content != null) {
-            return Optional.of(new KvNode.File(key, content.length, MediaTypes.forName(key), ETags.of(content),
-                    MODIFIED, -1));
+        KvNode.File file = nodes.get(key);
+        if (file != null) {
+            return Optional.of(file);
         }
         String prefix = key.isEmpty() ? "" : key + "/";
         return files.keySet().stream().anyMatch(k -> k.startsWith(prefix))

@@ -148,6 +148,23 @@ class RequestParserTest {
     }
 
     @Test
+    void limitsAreExactAtTheirBoundaries() {
+        String line100 = "GET /" + "a".repeat(100 - 14) + " HTTP/1.1";
+        assertEquals(100, line100.length());
+        assertInstanceOf(ParseResult.Complete.class, parse(line100 + "\r\nHost: a\r\n\r\n"));
+        String line101 = "GET /" + "a".repeat(101 - 14) + " HTTP/1.1";
+        assertEquals(new ParseResult.Invalid(Violation.REQUEST_LINE_TOO_LONG), parse(line101 + "\r\nHost: a\r\n\r\n"));
+        // 200 bytes of field lines, CRLFs included, is the limit
+        String fields200 = "Host: a\r\nX: " + "b".repeat(200 - 9 - 5) + "\r\n";
+        assertEquals(200, fields200.length());
+        assertInstanceOf(ParseResult.Complete.class, parse("GET / HTTP/1.1\r\n" + fields200 + "\r\n"));
+        String fields201 = "Host: a\r\nX: " + "b".repeat(201 - 9 - 5) + "\r\n";
+        assertEquals(new ParseResult.Invalid(Violation.HEADERS_TOO_LARGE), parse("GET / HTTP/1.1\r\n" + fields201 + "\r\n"));
+        String five = "Host: a\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n";
+        assertInstanceOf(ParseResult.Complete.class, parse("GET / HTTP/1.1\r\n" + five + "\r\n"));
+    }
+
+    @Test
     void pipelinedHeadsAreParsedOneAfterTheOther() {
         String one = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n";
         String two = "HEAD /2 HTTP/1.1\r\nHost: a\r\n\r\n";

@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The static-site application (Mirage's {@code Dispatch.Main(C)(FS)(H)}): serves the files of a
@@ -26,7 +28,8 @@ import java.util.Optional;
  * ETag, Last-Modified and Cache-Control. Conditional requests (If-Match, If-Unmodified-Since →
  * 412; If-None-Match, If-Modified-Since → 304), byte ranges (206, multipart/byteranges, 416,
  * If-Range) and the stored gzip variant (Accept-Encoding with q-values, Vary) follow RFC 9110.
- * A missing file gets the site's own 404.html when the store has one.
+ * A missing file gets the site's own 404.html when the store has one. {@link SiteOptions} adds
+ * Cache-Control, Content-Security-Policy and Strict-Transport-Security.
  */
 public final class StaticSite implements Job {
 
@@ -81,27 +84,65 @@ public final class StaticSite implements Job {
         };
     }
 
+    /**
+     * The fields of one variant of a file, computed once: the store is immutable, so they only
+     * change with the file (whose record is the cache key).
+     *
+     * @param etag the variant's entity tag
+     * @param validators the fields of a 304 (Vary, ETag, Last-Modified, Cache-Control...)
+     * @param ok the fields of a 200: validators plus Content-Type, Accept-Ranges, Content-Encoding
+     */
+    private record Representation(String etag, HttpFields validators, HttpFields ok) {}
+
+    private record VariantKey(KvNode.File file, Encoding variant) {}
+
+    /** Most representations kept; beyond, they are computed per request (still correct). */
+    private static final int MAX_PREPARED = 4096;
+    private final Map<VariantKey, Representation> prepared = new ConcurrentHashMap<>();
+
+    private Representation representation(KvNode.File file, Encoding variant) {
+        VariantKey key = new VariantKey(file, variant);
+        Representation r = prepared.get(key);
+        if (r == null) {
+            r = prepare(file, variant);
+            if (prepared.size() < MAX_PREPARED) {
+                prepared.put(key, r);
+            }
+        }
+        return r;
+    }
+
+    private Representation prepare(KvNode.File file, Encoding variant) {
+        String etag = variant == Encoding.GZIP ? gzipTag(file.etag()) : file.etag();
+        List<String> validators = new ArrayList<>();
+        if (file.hasGzip()) {
+            validators.addAll(List.of("Vary", "Accept-Encoding"));
+        }
+        validators.addAll(List.of("ETag", etag, "Last-Modified", HttpDates.format(file.lastModified())));
+        addCommon(validators);
+        List<String> ok = new ArrayList<>(validators);
+        ok.addAll(List.of("Content-Type", file.contentType(), "Accept-Ranges", "bytes"));
+        if (variant == Encoding.GZIP) {
+            ok.addAll(List.of("Content-Encoding", "gzip"));
+        }
+        return new Representation(etag, fields(validators), fields(ok));
+    }
+
     private HttpResponse serveFile(HttpRequest request, KvNode.File file) throws IOException {
         HttpFields h = request.headers();
         boolean get = request.method().equals("GET");
         String range = get ? h.first("Range").orElse(null) : null;
         Encoding variant = range != null ? Encoding.IDENTITY
                 : ContentCodings.choose(joined(h, "Accept-Encoding"), file.hasGzip());
-        String lastModified = HttpDates.format(file.lastModified());
-        List<String> validators = new ArrayList<>();
-        String etag = variant == Encoding.GZIP ? gzipTag(file.etag()) : file.etag();
-        if (file.hasGzip()) {
-            validators.addAll(List.of("Vary", "Accept-Encoding"));
-        }
         if (variant == null) {
-            return plain(406, "406 Not Acceptable: only identity and gzip exist\n", fields(validators));
+            return plain(406, "406 Not Acceptable: only identity and gzip exist\n",
+                    file.hasGzip() ? HttpFields.of("Vary", "Accept-Encoding") : HttpFields.EMPTY);
         }
-        validators.addAll(List.of("ETag", etag, "Last-Modified", lastModified));
-        addCommon(validators);
+        Representation rep = representation(file, variant);
 
         String ifMatch = joined(h, "If-Match");
         if (ifMatch != null) {
-            if (!EntityTags.matches(ifMatch, etag, false)) {
+            if (!EntityTags.matches(ifMatch, rep.etag(), false)) {
                 return plain(412, "412 Precondition Failed\n", HttpFields.EMPTY);
             }
         } else {
@@ -112,32 +153,27 @@ public final class StaticSite implements Job {
         }
         String ifNoneMatch = joined(h, "If-None-Match");
         if (ifNoneMatch != null) {
-            if (EntityTags.matches(ifNoneMatch, etag, true)) {
-                return new HttpResponse(304, fields(validators), new HttpResponse.Empty());
+            if (EntityTags.matches(ifNoneMatch, rep.etag(), true)) {
+                return new HttpResponse(304, rep.validators(), new HttpResponse.Empty());
             }
         } else {
             var since = HttpDates.parse(h.first("If-Modified-Since").orElse(null));
             if (since != null && !file.lastModified().isAfter(since)) {
-                return new HttpResponse(304, fields(validators), new HttpResponse.Empty());
+                return new HttpResponse(304, rep.validators(), new HttpResponse.Empty());
             }
         }
 
-        List<String> fields = new ArrayList<>(validators);
-        fields.addAll(List.of("Content-Type", file.contentType(), "Accept-Ranges", "bytes"));
-        if (variant == Encoding.GZIP) {
-            fields.addAll(List.of("Content-Encoding", "gzip"));
-        }
         long length = file.length(variant);
         if (range != null && ifRangeHolds(h.first("If-Range").orElse(null), file)) {
             List<ByteRanges.Range> ranges = ByteRanges.parse(range, length);
             if (ranges != null) {
-                return ranged(file, ranges, fields);
+                return ranged(file, ranges, rep.ok());
             }
         }
-        return new HttpResponse(200, fields(fields), content(file, variant, 0, length));
+        return new HttpResponse(200, rep.ok(), content(file, variant, 0, length));
     }
 
-    private HttpResponse ranged(KvNode.File file, List<ByteRanges.Range> ranges, List<String> fields)
+    private HttpResponse ranged(KvNode.File file, List<ByteRanges.Range> ranges, HttpFields ok)
             throws IOException {
         long length = file.length();
         if (ranges.isEmpty()) {
@@ -145,8 +181,8 @@ public final class StaticSite implements Job {
         }
         if (ranges.size() == 1) {
             ByteRanges.Range r = ranges.getFirst();
-            fields.addAll(List.of("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + length));
-            return new HttpResponse(206, fields(fields), content(file, Encoding.IDENTITY, r.first(), r.length()));
+            return new HttpResponse(206, ok.with("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + length),
+                    content(file, Encoding.IDENTITY, r.first(), r.length()));
         }
         String boundary = "morgana-" + file.etag().replaceAll("[^A-Za-z0-9]", "");
         List<byte[]> partHeads = new ArrayList<>(ranges.size());
@@ -160,9 +196,12 @@ public final class StaticSite implements Job {
         }
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         total += tail.length;
-        int type = fields.indexOf("Content-Type");
-        fields.set(type + 1, "multipart/byteranges; boundary=" + boundary);
-        return new HttpResponse(206, fields(fields), new HttpResponse.Streamed(total, sink -> {
+        List<HttpFields.Field> multipart = new ArrayList<>();
+        for (HttpFields.Field f : ok.fields()) {
+            multipart.add(f.name().equals("Content-Type")
+                    ? new HttpFields.Field("Content-Type", "multipart/byteranges; boundary=" + boundary) : f);
+        }
+        return new HttpResponse(206, new HttpFields(multipart), new HttpResponse.Streamed(total, sink -> {
             for (int i = 0; i < ranges.size(); i++) {
                 sink.write(ByteBuffer.wrap(partHeads.get(i)));
                 ByteRanges.Range r = ranges.get(i);
@@ -208,8 +247,11 @@ public final class StaticSite implements Job {
     }
 
     private HttpResponse redirect(String path, String query) {
-        String location = encodePath(path) + (query == null ? "" : "?" + query);
-        return new HttpResponse(301, HttpFields.of("Location", location), new HttpResponse.Empty());
+        List<String> fields = new ArrayList<>(List.of("Location", encodePath(path) + (query == null ? "" : "?" + query)));
+        if (options.strictTransportSecurity() != null) {
+            fields.addAll(List.of("Strict-Transport-Security", options.strictTransportSecurity()));
+        }
+        return new HttpResponse(301, fields(fields), new HttpResponse.Empty());
     }
 
     private HttpResponse notFound() throws IOException {
@@ -228,12 +270,18 @@ public final class StaticSite implements Job {
         if (options.contentSecurityPolicy() != null) {
             fields.addAll(List.of("Content-Security-Policy", options.contentSecurityPolicy()));
         }
+        if (options.strictTransportSecurity() != null) {
+            fields.addAll(List.of("Strict-Transport-Security", options.strictTransportSecurity()));
+        }
     }
 
     private HttpResponse plain(int status, String text, HttpFields extra) {
         HttpFields f = extra.with("Content-Type", TEXT);
         if (options.contentSecurityPolicy() != null) {
             f = f.with("Content-Security-Policy", options.contentSecurityPolicy());
+        }
+        if (options.strictTransportSecurity() != null) {
+            f = f.with("Strict-Transport-Security", options.strictTransportSecurity());
         }
         return new HttpResponse(status, f,
                 new HttpResponse.Bytes(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()));
@@ -246,8 +294,13 @@ public final class StaticSite implements Job {
 
     /** All values of a field joined with ", " (a list split over lines), or null if absent. */
     private static String joined(HttpFields h, String name) {
-        List<String> all = h.all(name);
-        return all.isEmpty() ? null : String.join(", ", all);
+        String joined = null;
+        for (HttpFields.Field f : h.fields()) {
+            if (f.name().equalsIgnoreCase(name)) {
+                joined = joined == null ? f.value() : joined + ", " + f.value();
+            }
+        }
+        return joined;
     }
 
     private static HttpFields fields(List<String> namesAndValues) {

@@ -263,11 +263,38 @@ class StaticSiteTest {
     @Test
     void contentSecurityPolicyIsSentWhenConfigured() throws IOException {
         StaticSite strict = new StaticSite(new NullConsole(), store, new NoServer(),
-                new SiteOptions(null, "default-src 'self'"));
+                new SiteOptions(null, "default-src 'self'", "max-age=63072000"));
         HttpResponse r = strict.handle(new HttpRequest("GET", "/docs/keys.html", "/docs/keys.html", null, 1,
                 HttpFields.EMPTY, "x:1"));
         assertEquals(java.util.Optional.of("default-src 'self'"), r.headers().first("Content-Security-Policy"));
         assertEquals(java.util.Optional.empty(), r.headers().first("Cache-Control"));
+        assertEquals(java.util.Optional.of("max-age=63072000"), r.headers().first("Strict-Transport-Security"));
+        HttpResponse missing = strict.handle(new HttpRequest("GET", "/x", "/x", null, 1, HttpFields.EMPTY, "x:1"));
+        assertEquals(java.util.Optional.of("max-age=63072000"), missing.headers().first("Strict-Transport-Security"));
+    }
+
+    @Test
+    void siteKeysSetOrTurnOffHeaders() {
+        SiteOptions o = SiteOptions.defaults().withKey("cache-control", "none").withKey("csp", "default-src 'self'")
+                .withKey("hsts", "max-age=60");
+        assertEquals(new SiteOptions(null, "default-src 'self'", "max-age=60"), o);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SiteOptions.defaults().withKey("csp", "a\r\nX: y"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SiteOptions.defaults().withKey("etag", "x"));
+    }
+
+    @Test
+    void httpsRedirectKeepsHostPathAndQuery() {
+        HttpsRedirect redirect = new HttpsRedirect(8443);
+        HttpResponse r = redirect.handle(new HttpRequest("GET", "/a%20b?x=1", "/a b", "x=1", 1,
+                HttpFields.of("Host", "example.org:8080"), "x:1"));
+        assertEquals(301, r.status());
+        assertEquals(HttpFields.of("Location", "https://example.org:8443/a%20b?x=1"), r.headers());
+        HttpResponse standard = new HttpsRedirect(443).handle(new HttpRequest("HEAD", "/", "/", null, 1,
+                HttpFields.of("Host", "[::1]:80"), "x:1"));
+        assertEquals(HttpFields.of("Location", "https://[::1]/"), standard.headers());
+        assertEquals(400, redirect.handle(new HttpRequest("GET", "/", "/", null, 0, HttpFields.EMPTY, "x:1")).status());
     }
 
     @Test

@@ -1,0 +1,93 @@
+package dev.morgana.http;
+
+import dev.morgana.site.StaticSite;
+import dev.morgana.types.Flow;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A manual probe (not a test): heap bytes allocated per request by the parser, the connection
+ * handler, the writer and the static site, measured on one platform thread over an in-memory
+ * flow holding many pipelined requests (the socket stack is left out). Run with the test
+ * classpath: java -cp ... dev.morgana.http.AllocationProbe [requests].
+ */
+public final class AllocationProbe {
+
+    /** Reads from a fixed byte array, discards writes. */
+    private static final class ReplayFlow implements Flow {
+        private final ByteBuffer in;
+        long written;
+
+        ReplayFlow(byte[] data) {
+            in = ByteBuffer.wrap(data);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (!in.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(dst.remaining(), in.remaining());
+            dst.put(dst.position(), in, in.position(), n);
+            dst.position(dst.position() + n);
+            in.position(in.position() + n);
+            return n;
+        }
+
+        @Override
+        public void write(ByteBuffer src) {
+            written += src.remaining();
+            src.position(src.limit());
+        }
+
+        @Override
+        public void writev(ByteBuffer... srcs) {
+            for (ByteBuffer b : srcs) {
+                write(b);
+            }
+        }
+
+        @Override
+        public void shutdownOutput() {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public String remote() {
+            return "127.0.0.1:1";
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        byte[] one = ("GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: probe/1.0\r\nAccept: */*\r\n"
+                + "Accept-Encoding: gzip\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[one.length * requests];
+        for (int i = 0; i < requests; i++) {
+            System.arraycopy(one, 0, all, i * one.length, one.length);
+        }
+        MiniStore store = new MiniStore().put("index.html", "x".repeat(1024));
+        TestSupport.ListConsole console = new TestSupport.ListConsole();
+        StaticSite site = new StaticSite(console, store, null);
+        HttpOptions options = HttpOptions.defaults().withAccessLog(false);
+        ResponseWriter writer = new ResponseWriter(new DateHeader(options.clock()), options.defaultHeaders());
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (Watchdog watchdog = new Watchdog(options.clock(), Duration.ofMillis(500))) {
+            for (int round = 0; round < 3; round++) {
+                ReplayFlow flow = new ReplayFlow(all);
+                long before = threads.getCurrentThreadAllocatedBytes();
+                long t0 = System.nanoTime();
+                try (Watchdog.Timer timer = watchdog.timer(flow)) {
+                    new Http1Connection(flow, site::handle, options, writer, null, console, timer).run();
+                }
+                long nanos = System.nanoTime() - t0;
+                long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+                System.out.printf("round %d: %d requests, %d bytes out, %.0f bytes allocated/request, %.0f ns/request%n",
+                        round, requests, flow.written, bytes / (double) requests, nanos / (double) requests);
+            }
+        }
+    }
+}
