@@ -11,6 +11,7 @@ import dev.morgana.types.kv.ETags;
 import dev.morgana.types.kv.KvNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -85,13 +86,25 @@ public final class FatImageBuilder {
                 gzipVariants(scan.root()), volumeId);
     }
 
-    /** Command line: {@code FatImageBuilder HTDOCS IMAGE [--fat auto|16|32] [--margin F] [--epoch S]}. */
+    /**
+     * Command line: {@code FatImageBuilder HTDOCS IMAGE [--fat auto|16|32] [--margin F] [--epoch S]}.
+     * The epoch defaults to SOURCE_DATE_EPOCH, else 2026-01-01T00:00:00Z. Exits 0 on success, 1
+     * if the build fails, 2 on a usage error.
+     */
     public static void main(String[] args) {
-        if (args.length < 2 || args.length % 2 != 0) {
-            usage("expected HTDOCS IMAGE and option pairs");
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
         }
+    }
+
+    /** {@link #main} without the exit: returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         FatOptions options;
         try {
+            if (args.length < 2 || args.length % 2 != 0) {
+                throw new IllegalArgumentException("expected HTDOCS IMAGE and option pairs");
+            }
             options = FatOptions.defaults();
             for (int i = 2; i < args.length; i += 2) {
                 String value = args[i + 1];
@@ -100,29 +113,25 @@ public final class FatImageBuilder {
                         case "auto" -> FatOptions.Type.AUTO;
                         case "16", "fat16" -> FatOptions.Type.FAT16;
                         case "32", "fat32" -> FatOptions.Type.FAT32;
-                        default -> throw new IllegalArgumentException("--fat must be auto, 16 or 32");
+                        default -> throw new IllegalArgumentException("--fat must be auto, 16 or 32, not " + value);
                     });
                     case "--margin" -> options.withMargin(Double.parseDouble(value));
                     case "--epoch" -> options.withEpoch(Instant.ofEpochSecond(Long.parseLong(value)));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 };
             }
-        } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
-            return;
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            err.println("fat: " + e.getMessage());
+            err.println("usage: FatImageBuilder HTDOCS IMAGE [--fat auto|16|32] [--margin 0.1] [--epoch SECONDS]");
+            return 2;
         }
         try {
-            build(Path.of(args[0]), Path.of(args[1]), options, System.out::println);
+            build(Path.of(args[0]), Path.of(args[1]), options, out::println);
+            return 0;
         } catch (IOException e) {
-            System.err.println("fat: build failed: " + e.getMessage());
-            System.exit(1);
+            err.println("fat: build failed: " + e.getMessage());
+            return 1;
         }
-    }
-
-    private static void usage(String problem) {
-        System.err.println("fat: " + problem);
-        System.err.println("usage: FatImageBuilder HTDOCS IMAGE [--fat auto|16|32] [--margin 0.1] [--epoch SECONDS]");
-        System.exit(2);
     }
 
     private record Layout(FatType type, long bytes, long min, long max) {}

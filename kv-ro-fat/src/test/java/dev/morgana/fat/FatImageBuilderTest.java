@@ -1,11 +1,14 @@
 package dev.morgana.fat;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -237,6 +240,39 @@ class FatImageBuilderTest {
         FatBuildException e = assertThrows(FatBuildException.class,
                 () -> FatImageBuilder.build(dir, tmp.resolve("x.img"), options(FatOptions.Type.AUTO), s -> {}));
         assertTrue(e.getMessage().contains("Readme.html") && e.getMessage().contains("README.html"), e.getMessage());
+    }
+
+    @Test
+    void commandLineBuildsTheSameImageAsTheApi() throws Exception {
+        Path dir = Sites.write(tmp.resolve("site"), Sites.sample());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = FatImageBuilder.run(new String[] {dir.toString(), tmp.resolve("cli.img").toString(),
+                "--fat", "32", "--margin", "0.25", "--epoch", "1767225600"},
+                new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+        assertEquals(0, status, err.toString(UTF_8));
+        assertTrue(out.toString(UTF_8).contains("fat: wrote " + tmp.resolve("cli.img") + ": FAT32"), out.toString(UTF_8));
+        FatImageBuilder.build(dir, tmp.resolve("api.img"), new FatOptions(FatOptions.Type.FAT32, 0.25, EPOCH), s -> {});
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("api.img")), Files.readAllBytes(tmp.resolve("cli.img")));
+    }
+
+    @Test
+    void commandLineReportsUsageAndBuildErrors() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
+        PrintStream errors = new PrintStream(err, true, UTF_8);
+        assertEquals(2, FatImageBuilder.run(new String[] {"only-one"}, quiet, errors));
+        assertEquals(2, FatImageBuilder.run(new String[] {"a", "b", "--fat", "12"}, quiet, errors));
+        assertEquals(2, FatImageBuilder.run(new String[] {"a", "b", "--margin", "lots"}, quiet, errors));
+        assertEquals(2, FatImageBuilder.run(new String[] {"a", "b", "--epoch", "0"}, quiet, errors));
+        assertTrue(err.toString(UTF_8).contains("usage: FatImageBuilder"), err.toString(UTF_8));
+        assertTrue(err.toString(UTF_8).contains("outside FAT's 1980..2107 range"), err.toString(UTF_8));
+        Path dir = tmp.resolve("site");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("con.html"), "x");
+        assertEquals(1, FatImageBuilder.run(new String[] {dir.toString(), tmp.resolve("x.img").toString(),
+                "--epoch", "1767225600"}, quiet, errors));
+        assertTrue(err.toString(UTF_8).contains("fat: build failed: " + dir.resolve("con.html")), err.toString(UTF_8));
     }
 
     @Test
