@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * Writes a site (an htdocs directory) into a FAT16 or FAT32 image file with long file names,
  * using fat32-lib, then makes the result reproducible (see {@link ImageNormalizer}): the same
  * site and options always give a byte-identical image, wherever the site lies and whatever its
- * files' times. The image is the smallest fat32-lib can format that holds the site (searched by
- * trial builds in memory, 64 KiB steps) plus {@link FatOptions#margin()}; images are limited to
+ * files' times. The image is the smallest fat32-lib can format that holds the site (found by a
+ * few trial builds in memory, to within 64 KiB) plus {@link FatOptions#margin()}; images are limited to
  * 2 GiB because they are assembled in memory.
  *
  * <p>Every file's entry carries {@link FatOptions#epoch()} (UTC) as its times, so
@@ -71,7 +71,8 @@ public final class FatImageBuilder {
         ByteBuffer bytes = null;
         for (long size = Math.min(finalSize, layout.max()); bytes == null; size = grow(size, layout)) {
             try {
-                bytes = attempt(scan, root, layout.type(), size, progress, true);
+                Trial t = attempt(scan, root, layout.type(), size, progress, true);
+                bytes = t == null ? null : t.image();
             } catch (RootFull e) {
                 throw new AssertionError("the root directory fitted at a smaller size", e);
             }
@@ -169,21 +170,45 @@ public final class FatImageBuilder {
         return fat32;
     }
 
-    private static Layout search(SiteTree.Scan scan, SiteTree.Dir root, FatType type, long min, long max, Consumer<String> progress)
-            throws IOException, RootFull {
-        long low = align(Math.max(min, estimate(root)));
-        long failed = align(min) - STEP;
+    /**
+     * Finds the smallest size that holds the site, to within a 64 KiB step: grows from a lower-bound
+     * estimate until a trial fits, shrinks by the free space the fitting trial left (cluster
+     * sizes only shrink with the image, so that still fits), then bisects whatever gap remains.
+     */
+    private static Layout search(SiteTree.Scan scan, SiteTree.Dir root, FatType type, long min, long max,
+            Consumer<String> progress) throws IOException, RootFull {
+        long floor = align(min);
+        long failed = floor - STEP;
         long fits = -1;
-        for (long size = low; size <= max; size = align(size + size / 16 + STEP)) {
-            if (attempt(scan, root, type, size, progress, false) != null) {
+        Trial fit = null;
+        long size = align(Math.max(min, estimate(root)));
+        for (; size <= max; size = align(size + size / 16 + STEP)) {
+            fit = attempt(scan, root, type, size, progress, false);
+            if (fit != null) {
                 fits = size;
                 break;
             }
             failed = size;
         }
-        if (fits < 0) {
+        if (fit == null) {
             return null;
         }
+        for (int i = 0; i < 4; i++) {
+            long candidate = Math.max(floor, align(fits - fit.freeBytes()));
+            if (candidate <= failed || candidate >= fits) {
+                break;
+            }
+            Trial smaller = attempt(scan, root, type, candidate, progress, false);
+            if (smaller == null) {
+                failed = candidate;
+                break;
+            }
+            fits = candidate;
+            fit = smaller;
+        }
+        // With the same cluster size, an image smaller than the used space cannot hold the site;
+        // bisect only what is left above that.
+        failed = Math.max(failed, Math.min(fits, align(fits - fit.freeBytes())) - STEP);
         while (fits - failed > STEP) {
             long mid = align(failed + (fits - failed) / 2);
             if (mid >= fits) {
@@ -195,7 +220,7 @@ public final class FatImageBuilder {
                 failed = mid;
             }
         }
-        return new Layout(type, fits, align(min), max);
+        return new Layout(type, fits, floor, max);
     }
 
     private static long grow(long size, Layout layout) throws FatBuildException {
@@ -235,7 +260,10 @@ public final class FatImageBuilder {
     }
 
     /** Builds the image at {@code size} bytes, or returns null if the site does not fit. */
-    private static ByteBuffer attempt(SiteTree.Scan scan, SiteTree.Dir root, FatType type, long size, Consumer<String> progress,
+    /** A trial build that fitted: its image and the free space it left. */
+    private record Trial(ByteBuffer image, long freeBytes) {}
+
+    private static Trial attempt(SiteTree.Scan scan, SiteTree.Dir root, FatType type, long size, Consumer<String> progress,
             boolean last) throws IOException, RootFull {
         if (!last) {
             progress.accept("fat: trying " + type.name() + " of " + size + " bytes");
@@ -249,7 +277,9 @@ public final class FatImageBuilder {
         } catch (NoSpace e) {
             return null;
         }
-        return disk.getBuffer().duplicate().clear();
+        ByteBuffer image = disk.getBuffer().duplicate().clear();
+        FatVolume volume = FatVolume.open(new MemoryBlock("trial", image));
+        return new Trial(image, volume.freeClusters() * volume.geometry().clusterBytes());
     }
 
     private static final class NoSpace extends Exception {
