@@ -120,6 +120,31 @@ class FatImageBuilderTest {
     }
 
     @Test
+    void unusualButValidNamesSurviveTheRoundTrip() throws Exception {
+        Tools.require("fsck.fat");
+        Tools.require("mcopy");
+        Map<String, byte[]> site = new java.util.TreeMap<>();
+        for (String name : List.of("inner space.html", "\u00e9t\u00e9-\u540d\u524d-\u0436.html", "UPPER.HTML", "lower.html",
+                "a+b,c;d=e[f]g.txt", "x".repeat(251) + ".css", "MiXeD.CaSe.Js", "~tilde~1.txt", "dots...in.middle",
+                "NAME~1.TXT", "name.txt", "12345678.123", "sp ace/inner file.json", "#hash%20&amp.html")) {
+            site.put(name, ("content of " + name).getBytes(UTF_8));
+        }
+        Path dir = Sites.write(tmp.resolve("site"), site);
+        Path image = tmp.resolve("names.img");
+        FatImageBuilder.build(dir, image, options(FatOptions.Type.AUTO), s -> {});
+        Tools.Run fsck = Tools.run("fsck.fat", "-n", image.toString());
+        assertEquals(0, fsck.exit(), fsck.out() + fsck.stderr());
+        FatKvRo kv = Images.mount(Files.readAllBytes(image));
+        assertEquals(List.copyOf(site.keySet()), kv.keys());
+        Path out = Files.createDirectories(tmp.resolve("extracted"));
+        Tools.Run all = Tools.run("mcopy", "-s", "-n", "-i", image.toString(), "::/*", out.toString());
+        assertEquals(0, all.exit(), all.stderr());
+        for (Map.Entry<String, byte[]> e : site.entrySet()) {
+            assertArrayEquals(e.getValue(), Files.readAllBytes(out.resolve(e.getKey())), e.getKey());
+        }
+    }
+
+    @Test
     void differentContentGivesDifferentVolumeId() throws Exception {
         Map<String, byte[]> site = Sites.sample();
         Path one = Sites.write(tmp.resolve("one"), site);
@@ -165,7 +190,8 @@ class FatImageBuilderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"CON", "nul.txt", "Aux.html", "com1", "a:b.html", "what?.html", "star*.css",
-            "quote\".txt", "pipe|.txt", "less<.txt", "trailing.", "tab\tname"})
+            "quote\".txt", "pipe|.txt", "less<.txt", "trailing.", "trailing ", " leading", "tab\tname",
+            "emoji-\uD83D\uDE00.html"})
     void namesFatCannotHoldAreBuildErrorsNamingTheFile(String name) throws Exception {
         Path dir = tmp.resolve("site");
         Files.createDirectories(dir.resolve("sub"));
