@@ -183,6 +183,11 @@ class FatImageBuilderTest {
         FatImageBuilder.Result auto = FatImageBuilder.build(dir, tmp.resolve("auto.img"),
                 options(FatOptions.Type.AUTO), s -> {});
         assertEquals("FAT32", auto.fatType());
+        if (new java.io.File("/usr/sbin/fsck.fat").canExecute() || new java.io.File("/sbin/fsck.fat").canExecute()) {
+            Tools.Run fsck = Tools.run("fsck.fat", "-n", auto.image().toString());
+            assertEquals(0, fsck.exit(), fsck.out() + fsck.stderr());
+        }
+        assertEquals(600, Images.mount(Files.readAllBytes(auto.image())).keys().size());
         FatBuildException e = assertThrows(FatBuildException.class, () -> FatImageBuilder.build(dir,
                 tmp.resolve("16.img"), options(FatOptions.Type.FAT16), s -> {}));
         assertTrue(e.getMessage().contains("root directory"), e.getMessage());
