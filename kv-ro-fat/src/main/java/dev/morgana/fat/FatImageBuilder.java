@@ -259,10 +259,10 @@ public final class FatImageBuilder {
         }
     }
 
-    /** Builds the image at {@code size} bytes, or returns null if the site does not fit. */
     /** A trial build that fitted: its image and the free space it left. */
     private record Trial(ByteBuffer image, long freeBytes) {}
 
+    /** Builds the image at {@code size} bytes, or returns null if the site does not fit. */
     private static Trial attempt(SiteTree.Scan scan, SiteTree.Dir root, FatType type, long size, Consumer<String> progress,
             boolean last) throws IOException, RootFull {
         if (!last) {
