@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * The size of a block device node, which {@code FileChannel.size()} reports as 0: open(2) then
  * lseek(2) to the end, through the FFM API. Works on regular files too (which tests rely on).
  */
+@SuppressWarnings("restricted") // native access is the point; run with --enable-native-access
 final class DeviceSize {
 
     private static final int O_RDONLY = 0;

@@ -64,7 +64,7 @@ record DirEntry(String name, long offset, int attributes, long firstCluster, lon
         StringBuilder s = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
             int c = b.get(p + i) & 0xFF;
-            if (i == 0 && p >= 0 && c == 0x05 && n == 8) {
+            if (i == 0 && n == 8 && c == 0x05) { // 0x05 stands for a leading 0xE5, which marks deleted entries
                 c = 0xE5;
             }
             s.append(lower && c >= 'A' && c <= 'Z' ? (char) (c + 32) : (char) c);

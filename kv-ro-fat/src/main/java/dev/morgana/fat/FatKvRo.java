@@ -47,8 +47,12 @@ public final class FatKvRo implements KvRo {
      * @throws IOException if the block cannot be read
      */
     public static FatKvRo mount(Block block) throws IOException {
-        FatVolume volume = FatVolume.open(block);
-        return new FatKvRo(block, volume, FatIndexer.index(volume));
+        try {
+            FatVolume volume = FatVolume.open(block);
+            return new FatKvRo(block, volume, FatIndexer.index(volume));
+        } catch (FatFormatException e) {
+            throw new FatFormatException(block.name() + ": " + e.getMessage());
+        }
     }
 
     @Override

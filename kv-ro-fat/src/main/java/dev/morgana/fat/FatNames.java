@@ -33,6 +33,14 @@ final class FatNames {
             if (FORBIDDEN.indexOf(c) >= 0) {
                 return "contains '" + c + "', which FAT forbids";
             }
+            if (Character.isSurrogate(c)) {
+                // Long names are UCS-2: mtools, for one, mangles surrogate pairs.
+                return "contains U+" + Integer.toHexString(name.codePointAt(i > 0 && Character.isLowSurrogate(c) ? i - 1 : i))
+                        .toUpperCase(java.util.Locale.ROOT) + ", outside the UCS-2 range of FAT long names";
+            }
+        }
+        if (name.startsWith(" ")) {
+            return "begins with a space, which FAT tools strip";
         }
         if (name.endsWith(".") || name.endsWith(" ")) {
             return "ends with '" + name.charAt(name.length() - 1) + "', which FAT drops";

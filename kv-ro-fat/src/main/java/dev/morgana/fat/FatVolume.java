@@ -60,24 +60,12 @@ final class FatVolume {
         if (!geometry.isDataCluster(cluster)) {
             throw new FatFormatException("cluster " + cluster + " outside 2.." + (geometry.clusterCount() + 1));
         }
-        long value;
-        long endMarker;
-        switch (geometry.bitsPerEntry()) {
-            case 12 -> {
-                int pair = (int) (cluster + cluster / 2);
-                int raw = (fat.get(pair) & 0xFF) | (fat.get(pair + 1) & 0xFF) << 8;
-                value = (cluster & 1) == 0 ? raw & 0xFFF : raw >>> 4;
-                endMarker = 0xFF8;
-            }
-            case 16 -> {
-                value = fat.getShort((int) cluster * 2) & 0xFFFF;
-                endMarker = 0xFFF8;
-            }
-            default -> {
-                value = fat.getInt((int) cluster * 4) & 0x0FFFFFFFL;
-                endMarker = 0x0FFFFFF8L;
-            }
-        }
+        long value = raw(cluster);
+        long endMarker = switch (geometry.bitsPerEntry()) {
+            case 12 -> 0xFF8;
+            case 16 -> 0xFFF8;
+            default -> 0x0FFFFFF8L;
+        };
         if (value >= endMarker) {
             return END_OF_CHAIN;
         }
@@ -89,6 +77,30 @@ final class FatVolume {
                     + ", past the volume's " + (geometry.clusterCount() + 1));
         }
         return value;
+    }
+
+    /** The number of free clusters (FAT entry 0): how much a builder could have spared. */
+    long freeClusters() {
+        long free = 0;
+        for (long c = 2; c <= geometry.clusterCount() + 1; c++) {
+            if (raw(c) == 0) {
+                free++;
+            }
+        }
+        return free;
+    }
+
+    /** The FAT entry of a data cluster, unchecked. */
+    private long raw(long cluster) {
+        return switch (geometry.bitsPerEntry()) {
+            case 12 -> {
+                int pair = (int) (cluster + cluster / 2);
+                int twoBytes = (fat.get(pair) & 0xFF) | (fat.get(pair + 1) & 0xFF) << 8;
+                yield (cluster & 1) == 0 ? twoBytes & 0xFFF : twoBytes >>> 4;
+            }
+            case 16 -> fat.getShort((int) cluster * 2) & 0xFFFF;
+            default -> fat.getInt((int) cluster * 4) & 0x0FFFFFFFL;
+        };
     }
 
     /** Reads {@code length} bytes at byte {@code offset} of the volume into a fresh buffer. */

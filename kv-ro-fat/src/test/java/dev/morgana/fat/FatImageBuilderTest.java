@@ -1,11 +1,14 @@
 package dev.morgana.fat;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -117,6 +120,31 @@ class FatImageBuilderTest {
     }
 
     @Test
+    void unusualButValidNamesSurviveTheRoundTrip() throws Exception {
+        Tools.require("fsck.fat");
+        Tools.require("mcopy");
+        Map<String, byte[]> site = new java.util.TreeMap<>();
+        for (String name : List.of("inner space.html", "\u00e9t\u00e9-\u540d\u524d-\u0436.html", "UPPER.HTML", "lower.html",
+                "a+b,c;d=e[f]g.txt", "x".repeat(251) + ".css", "MiXeD.CaSe.Js", "~tilde~1.txt", "dots...in.middle",
+                "NAME~1.TXT", "name.txt", "12345678.123", "sp ace/inner file.json", "#hash%20&amp.html")) {
+            site.put(name, ("content of " + name).getBytes(UTF_8));
+        }
+        Path dir = Sites.write(tmp.resolve("site"), site);
+        Path image = tmp.resolve("names.img");
+        FatImageBuilder.build(dir, image, options(FatOptions.Type.AUTO), s -> {});
+        Tools.Run fsck = Tools.run("fsck.fat", "-n", image.toString());
+        assertEquals(0, fsck.exit(), fsck.out() + fsck.stderr());
+        FatKvRo kv = Images.mount(Files.readAllBytes(image));
+        assertEquals(List.copyOf(site.keySet()), kv.keys());
+        Path out = Files.createDirectories(tmp.resolve("extracted"));
+        Tools.Run all = Tools.run("mcopy", "-s", "-n", "-i", image.toString(), "::/*", out.toString());
+        assertEquals(0, all.exit(), all.stderr());
+        for (Map.Entry<String, byte[]> e : site.entrySet()) {
+            assertArrayEquals(e.getValue(), Files.readAllBytes(out.resolve(e.getKey())), e.getKey());
+        }
+    }
+
+    @Test
     void differentContentGivesDifferentVolumeId() throws Exception {
         Map<String, byte[]> site = Sites.sample();
         Path one = Sites.write(tmp.resolve("one"), site);
@@ -155,6 +183,11 @@ class FatImageBuilderTest {
         FatImageBuilder.Result auto = FatImageBuilder.build(dir, tmp.resolve("auto.img"),
                 options(FatOptions.Type.AUTO), s -> {});
         assertEquals("FAT32", auto.fatType());
+        if (new java.io.File("/usr/sbin/fsck.fat").canExecute() || new java.io.File("/sbin/fsck.fat").canExecute()) {
+            Tools.Run fsck = Tools.run("fsck.fat", "-n", auto.image().toString());
+            assertEquals(0, fsck.exit(), fsck.out() + fsck.stderr());
+        }
+        assertEquals(600, Images.mount(Files.readAllBytes(auto.image())).keys().size());
         FatBuildException e = assertThrows(FatBuildException.class, () -> FatImageBuilder.build(dir,
                 tmp.resolve("16.img"), options(FatOptions.Type.FAT16), s -> {}));
         assertTrue(e.getMessage().contains("root directory"), e.getMessage());
@@ -162,7 +195,8 @@ class FatImageBuilderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"CON", "nul.txt", "Aux.html", "com1", "a:b.html", "what?.html", "star*.css",
-            "quote\".txt", "pipe|.txt", "less<.txt", "trailing.", "tab\tname"})
+            "quote\".txt", "pipe|.txt", "less<.txt", "trailing.", "trailing ", " leading", "tab\tname",
+            "emoji-\uD83D\uDE00.html"})
     void namesFatCannotHoldAreBuildErrorsNamingTheFile(String name) throws Exception {
         Path dir = tmp.resolve("site");
         Files.createDirectories(dir.resolve("sub"));
@@ -237,6 +271,39 @@ class FatImageBuilderTest {
         FatBuildException e = assertThrows(FatBuildException.class,
                 () -> FatImageBuilder.build(dir, tmp.resolve("x.img"), options(FatOptions.Type.AUTO), s -> {}));
         assertTrue(e.getMessage().contains("Readme.html") && e.getMessage().contains("README.html"), e.getMessage());
+    }
+
+    @Test
+    void commandLineBuildsTheSameImageAsTheApi() throws Exception {
+        Path dir = Sites.write(tmp.resolve("site"), Sites.sample());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = FatImageBuilder.run(new String[] {dir.toString(), tmp.resolve("cli.img").toString(),
+                "--fat", "32", "--margin", "0.25", "--epoch", "1767225600"},
+                new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+        assertEquals(0, status, err.toString(UTF_8));
+        assertTrue(out.toString(UTF_8).contains("fat: wrote " + tmp.resolve("cli.img") + ": FAT32"), out.toString(UTF_8));
+        FatImageBuilder.build(dir, tmp.resolve("api.img"), new FatOptions(FatOptions.Type.FAT32, 0.25, EPOCH), s -> {});
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("api.img")), Files.readAllBytes(tmp.resolve("cli.img")));
+    }
+
+    @Test
+    void commandLineReportsUsageAndBuildErrors() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
+        PrintStream errors = new PrintStream(err, true, UTF_8);
+        assertEquals(2, FatImageBuilder.run(new String[] {"only-one"}, quiet, errors));
+        assertEquals(2, FatImageBuilder.run(new String[] {"a", "b", "--fat", "12"}, quiet, errors));
+        assertEquals(2, FatImageBuilder.run(new String[] {"a", "b", "--margin", "lots"}, quiet, errors));
+        assertEquals(2, FatImageBuilder.run(new String[] {"a", "b", "--epoch", "0"}, quiet, errors));
+        assertTrue(err.toString(UTF_8).contains("usage: FatImageBuilder"), err.toString(UTF_8));
+        assertTrue(err.toString(UTF_8).contains("outside FAT's 1980..2107 range"), err.toString(UTF_8));
+        Path dir = tmp.resolve("site");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("con.html"), "x");
+        assertEquals(1, FatImageBuilder.run(new String[] {dir.toString(), tmp.resolve("x.img").toString(),
+                "--epoch", "1767225600"}, quiet, errors));
+        assertTrue(err.toString(UTF_8).contains("fat: build failed: " + dir.resolve("con.html")), err.toString(UTF_8));
     }
 
     @Test
