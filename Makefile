@@ -18,19 +18,23 @@ export LC_ALL := C.UTF-8
 # The appliance to configure: a folder under configs/ holding config.java.
 APP ?= www
 BUILD := build/$(APP)
-# Keys given on the command line, passed to the config (APP is make's own).
-KEYS := $(filter-out APP=%,$(MAKEOVERRIDES))
+# Keys given on the command line are passed to the config; these variables are make's own.
+MAKE_VARS := APP DEPLOY_REPO FORCE TO RUNS BENCH_PORT URL RATE DURATION USERS
+KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 JARS_STAMP := build/.jars
 
-.PHONY: help deps jars configure build run test clean sizes bench-startup
+.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro
 
 help:
 	@echo "make run                 build on first use and serve htdocs-example on http://127.0.0.1:8080/"
 	@echo "make configure KEY=V...  evaluate configs/\$$APP/config.java and generate its Main (APP=$(APP))"
 	@echo "make build               compile, crunch htdocs and link only what the config needs"
 	@echo "make test                install test dependencies and run every test"
+	@echo "make deploy DEPLOY_REPO=path-or-url   commit the built artefacts to a deployment git repository (FORCE=1 from a dirty tree)"
+	@echo "make rollback DEPLOY_REPO=... [TO=tag] restore the previous (or a tagged) deployment as a new commit"
+	@echo "make repro               build twice from clean checkouts with different clocks and compare every artefact"
 	@echo "make sizes               standard vs specialised sizes of the default appliance (unix tarball, OCI image)"
 	@echo "make bench-startup       time from start to first 200 response, with and without the AOT cache"
 	@echo "make clean               remove build outputs"
@@ -76,6 +80,15 @@ bench-startup: $(JARS_STAMP)
 	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli configure --app www --out build/bench/www PORT=$(BENCH_PORT) >/dev/null
 	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/bench/www
 	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.bench.StartupBench build/bench/www $(BENCH_PORT) $(RUNS)
+
+deploy: build
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli deploy --out $(BUILD) --repo "$(DEPLOY_REPO)" $(if $(FORCE),--force)
+
+rollback: $(JARS_STAMP)
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli rollback --out $(BUILD) --repo "$(DEPLOY_REPO)" $(if $(TO),--to $(TO))
+
+repro:
+	@scripts/repro.sh
 
 clean:
 	@$(MVN) clean

@@ -1,12 +1,17 @@
 package dev.morgana.appliance;
 
 import dev.morgana.appliance.build.ApplianceBuilder;
+import dev.morgana.appliance.codegen.Manifest;
+import dev.morgana.appliance.deploy.Artefacts;
+import dev.morgana.appliance.deploy.Deployer;
+import dev.morgana.appliance.deploy.SourceTree;
 import dev.morgana.appliance.codegen.Configure;
 import dev.morgana.appliance.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +19,8 @@ import java.util.Map;
  * <pre>
  *   configure --app APP --out DIR [KEY=VALUE ...]   evaluate configs/APP/config.java, generate DIR/src/Main.java
  *   build --out DIR                                 link, crunch and compile the configured appliance
+ *   deploy --out DIR --repo REPO [--force]          commit the built artefacts to a deployment repository
+ *   rollback --out DIR --repo REPO [--to TAG]       restore the previous (or a tagged) deployment
  * </pre>
  * Run from the project root. Exit status 2 for usage and configuration errors, 1 for build failures.
  */
@@ -40,12 +47,18 @@ public final class Cli {
         Path root = Path.of("").toAbsolutePath();
         String app = null;
         Path out = null;
+        String repo = null;
+        String to = null;
+        boolean force = false;
         Map<String, String> keys = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--app" -> app = value(args, ++i, arg);
                 case "--out" -> out = Path.of(value(args, ++i, arg));
+                case "--repo" -> repo = value(args, ++i, arg);
+                case "--to" -> to = value(args, ++i, arg);
+                case "--force" -> force = true;
                 default -> {
                     int eq = arg.indexOf('=');
                     if (eq <= 0 || !arg.substring(0, eq).matches("[A-Z][A-Z0-9_]*")) {
@@ -79,6 +92,27 @@ public final class Cli {
                 ApplianceBuilder.build(root, out, epoch(), train, line -> System.out.println("  " + line));
                 return 0;
             }
+            case "deploy", "rollback" -> {
+                if (repo == null || repo.isBlank()) {
+                    return usage(args[0] + " needs --repo (make " + args[0] + " DEPLOY_REPO=path-or-url)");
+                }
+                Manifest manifest = Manifest.read(out);
+                String target = manifest.keys().getOrDefault("TARGET", "unix");
+                Deployer deployer = new Deployer(out.resolve("work"), line -> System.out.println("  " + line));
+                if (args[0].equals("rollback")) {
+                    deployer.rollback(repo, manifest.name(), target, to);
+                    return 0;
+                }
+                if (!force && SourceTree.isDirty(root)) {
+                    System.err.println("deploy: error: the source tree has uncommitted changes, so the deployment would"
+                            + " name a revision that did not build it. Commit first, or force with FORCE=1.");
+                    return 1;
+                }
+                List<Path> artefacts = Artefacts.of(out, manifest.name(), target);
+                String revision = SourceTree.revision(root) + (force && SourceTree.isDirty(root) ? "-dirty" : "");
+                deployer.deploy(repo, new Deployer.Deployment(manifest.name(), target, artefacts, revision, manifest.keys()));
+                return 0;
+            }
             default -> {
                 return usage("unknown command " + args[0]);
             }
@@ -106,7 +140,8 @@ public final class Cli {
     }
 
     private static int usage(String problem) {
-        System.err.println("usage: Cli configure --app APP --out DIR [KEY=VALUE ...] | Cli build --out DIR");
+        System.err.println("usage: Cli configure --app APP --out DIR [KEY=VALUE ...] | Cli build --out DIR"
+                + " | Cli deploy --out DIR --repo REPO [--force] | Cli rollback --out DIR --repo REPO [--to TAG]");
         System.err.println("error: " + problem);
         return 2;
     }

@@ -23,6 +23,9 @@ import java.nio.ByteBuffer;
  *       Reading or writing a closed flow raises {@link java.nio.channels.ClosedChannelException}.</li>
  *   <li><b>Threads.</b> One thread may read while another writes. Two concurrent readers
  *       (or two concurrent writers) are not supported.</li>
+ *   <li><b>Closing from another thread.</b> {@link #close()} may be called from any thread;
+ *       a read or write blocked in another thread then fails promptly with an
+ *       {@link IOException}. Servers rely on this to enforce timeouts.</li>
  * </ul>
  */
 public interface Flow extends AutoCloseable {

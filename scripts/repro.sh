@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# make repro: builds the appliance twice from clean checkouts of HEAD in two directories, the
+# second under another clock (faketime, two years ahead), time zone and umask, then compares
+# every artefact by sha256: module jars, crunch store, FAT image, unix tarball, OCI image.
+# Exits 1 on any difference, showing where (diffoscope if installed).
+set -euo pipefail
+root=$(git rev-parse --show-toplevel)
+cd "$root"
+if [ -n "$(git status --porcelain)" ]; then
+    echo "note: uncommitted changes are not compared: both builds are clean checkouts of HEAD ($(git rev-parse --short HEAD))"
+fi
+work=$(mktemp -d /tmp/morgana-repro.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+build_side() { # side, then the command prefix that changes the clock
+    local side=$1; shift
+    local src="$work/$side/src" out="$work/$side/out"
+    git clone -q "$root" "$src"
+    mkdir -p "$out"
+    echo "==> build $side in $src ${*:+(under: $*)}"
+    (
+        cd "$src"
+        export MORGANA_AOT=off
+        "$@" make -s configure TARGET=docker FS=crunch >/dev/null
+        "$@" make -s build >/dev/null
+        cp build/www/work/htdocs.crunch build/www.tar.gz build/www-oci.tar "$out/"
+        "$@" make -s configure TARGET=unix FS=fat >/dev/null
+        "$@" make -s build >/dev/null
+        cp build/www/data/htdocs.img "$out/"
+        cp build/www.tar.gz "$out/www-fat.tar.gz"
+        for jar in */target/*-[0-9]*.jar; do cp "$jar" "$out/"; done
+    )
+}
+
+build_side a env TZ=UTC
+if command -v faketime >/dev/null; then
+    build_side b env TZ=Pacific/Chatham FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +730d sh -c 'umask 077; exec "$@"' sh
+else
+    echo "note: faketime is not installed (make deps installs it); the second build changes time zone and umask only"
+    build_side b env TZ=Pacific/Chatham sh -c 'umask 077; exec "$@"' sh
+fi
+
+status=0
+printf '%-48s %-8s %s\n' "artefact" "result" "sha256"
+for file in $(cd "$work/a/out" && ls | sort); do
+    a=$(sha256sum "$work/a/out/$file" | cut -c1-64)
+    b=$(sha256sum "$work/b/out/$file" 2>/dev/null | cut -c1-64 || echo missing)
+    if [ "$a" = "$b" ]; then
+        printf '%-48s %-8s %s\n' "$file" "same" "$a"
+    else
+        printf '%-48s %-8s %s / %s\n' "$file" "DIFFERS" "$a" "$b"
+        status=1
+        if command -v diffoscope >/dev/null; then
+            diffoscope --max-report-size 200000 "$work/a/out/$file" "$work/b/out/$file" | head -100 || true
+        fi
+    fi
+done
+[ $status -eq 0 ] && echo "all artefacts are byte-identical" || echo "some artefacts differ: the build is not reproducible"
+exit $status
