@@ -95,7 +95,8 @@ final class PemIdentityLoader {
                     break;
                 }
                 PrivateKey found = switch (item) {
-                    case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+                    // The public half is optional in "EC PRIVATE KEY": use only the private key.
+                    case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
                     case PrivateKeyInfo info -> converter.getPrivateKey(info);
                     // "openssl ecparam -genkey" writes the curve before the key: harmless.
                     case ASN1ObjectIdentifier curve -> null;
@@ -117,8 +118,8 @@ final class PemIdentityLoader {
             if (e instanceof TlsConfigException tce) {
                 throw tce;
             }
-            // The parser's message may quote input; the key file's content must not leak.
-            throw new TlsConfigException(file, "malformed PEM private key (" + e.getClass().getSimpleName() + ")");
+            // Bouncy Castle describes what failed, never the key bytes.
+            throw new TlsConfigException(file, "malformed PEM private key (" + safeReason(e) + ")");
         }
         if (key == null) {
             throw new TlsConfigException(file, "no PEM PRIVATE KEY block found");
