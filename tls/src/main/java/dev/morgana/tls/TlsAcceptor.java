@@ -17,16 +17,15 @@ import java.util.stream.IntStream;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 /**
  * The server side of TLS for one configuration: turns accepted flows into {@link TlsFlow}s.
  * Holds what every connection shares (crypto provider, encoded certificates, the handshake
  * watchdog), so a connection costs only its handshake. Thread-safe; close it when the server stops.
  *
- * <p>Crypto is Bouncy Castle's {@code JcaTlsCrypto} over the JDK's providers: the JDK's AES-GCM
- * and GHASH use CPU intrinsics, which makes bulk transfer several times faster than the pure-Java
- * {@code BcTlsCrypto}.
+ * <p>Crypto is Bouncy Castle's {@code JcaTlsCrypto} over the JDK's providers (see
+ * {@link JdkTlsCrypto}): the JDK's AES-GCM and GHASH use CPU intrinsics, which makes bulk
+ * transfer several times faster than the pure-Java {@code BcTlsCrypto}.
  */
 public final class TlsAcceptor implements AutoCloseable {
 
@@ -54,7 +53,7 @@ public final class TlsAcceptor implements AutoCloseable {
 
     TlsAcceptor(TlsConfig config, SecureRandom random, Clock clock, Time time, Duration tick) {
         this.config = Objects.requireNonNull(config, "config");
-        this.crypto = new JcaTlsCryptoProvider().create(Objects.requireNonNull(random, "random"));
+        this.crypto = new JdkTlsCrypto(Objects.requireNonNull(random, "random"));
         this.prepared = prepare(config, crypto);
         this.watchdog = new HandshakeWatchdog(clock, time, tick);
     }
