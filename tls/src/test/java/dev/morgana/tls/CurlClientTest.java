@@ -38,6 +38,11 @@ class CurlClientTest {
 
     /** Fetches {@code path} as {@code host} with extra curl options; returns body and curl's verbose log. */
     static Tools.Result curl(String host, String path, String... options) throws Exception {
+        return curlAgainst(server, dir, host, path, options);
+    }
+
+    static Tools.Result curlAgainst(HttpsFixture server, Path dir, String host, String path, String... options)
+            throws Exception {
         Path out = Files.createTempFile(dir, "body", ".bin");
         List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--verbose",
                 "--max-time", "60", "--cacert", server.pki.caFile().toString(),
