@@ -7,6 +7,7 @@ set -euo pipefail
 # command-on-PATH package
 needs=(
     "curl curl"
+    "openssl openssl"
 )
 
 missing=()

@@ -1,0 +1,144 @@
+package dev.morgana.tls;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.morgana.types.Clock;
+import dev.morgana.types.Flow;
+import dev.morgana.types.Tcpv4;
+import dev.morgana.types.Time;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JDK's own TLS clients, trusting only the test CA. */
+@Timeout(120)
+class JdkClientTest {
+
+    @TempDir
+    static Path dir;
+    static HttpsFixture server;
+    static SSLContext trustingTestCa;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new HttpsFixture(dir, Duration.ofSeconds(10));
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("test-root", server.pki.root());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        trustingTestCa = SSLContext.getInstance("TLS");
+        trustingTestCa.init(null, tmf.getTrustManagers(), new SecureRandom());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void httpClientFetchesByteExactOverTls13And12() throws Exception {
+        for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+            SSLParameters params = trustingTestCa.getDefaultSSLParameters();
+            params.setProtocols(new String[] {protocol});
+            try (HttpClient client = HttpClient.newBuilder().sslContext(trustingTestCa).sslParameters(params)
+                    .connectTimeout(Duration.ofSeconds(10)).build()) {
+                // The client offers h2 and http/1.1 by ALPN; the server picks http/1.1.
+                HttpResponse<byte[]> response = client.send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/big"))
+                                .timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, response.statusCode());
+                assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+                assertEquals(protocol, response.sslSession().orElseThrow().getProtocol());
+                assertArrayEquals(HttpsFixture.BIG, response.body());
+            }
+        }
+    }
+
+    @Test
+    void closeNotifyIsHonouredInBothDirections() throws Exception {
+        CompletableFuture<String> serverSaw = new CompletableFuture<>();
+        LoopbackTcpv4 tcp = new LoopbackTcpv4();
+        TlsConfig config = server.acceptor.config();
+        try (TlsAcceptor acceptor = new TlsAcceptor(config, new SecureRandom(), Clock.system(), Time.system());
+                Tcpv4.Listener listener = new TlsTcpv4(tcp, acceptor).listen(0, flow -> echoThenSayBye(flow, serverSaw));
+                SSLSocket socket = (SSLSocket) trustingTestCa.getSocketFactory()
+                        .createSocket(InetAddress.getLoopbackAddress(), listener.port())) {
+            socket.setSoTimeout(30_000);
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName("b.test")));
+            params.setProtocols(new String[] {"TLSv1.3"});
+            socket.setSSLParameters(params);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write("ping".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("ping", new String(in.readNBytes(4), StandardCharsets.US_ASCII));
+            assertEquals("CN=b.test", ((java.security.cert.X509Certificate) socket.getSession()
+                    .getPeerCertificates()[0]).getSubjectX500Principal().getName());
+
+            out.write("quit".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // The server answers "bye", then its close_notify: end of stream for us.
+            assertArrayEquals("bye".getBytes(StandardCharsets.US_ASCII), in.readAllBytes());
+            // Our close_notify reaches the server as end of stream (-1), not as an error.
+            socket.close();
+            assertEquals("echoed 8 bytes, then end of stream", serverSaw.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(), List.copyOf(tcp.handlerErrors));
+    }
+
+    /** Echoes until "quit", then says "bye", shuts its output down and reads until the client's close_notify. */
+    private static void echoThenSayBye(Flow flow, CompletableFuture<String> saw) throws Exception {
+        ByteBuffer buf = ByteBuffer.allocate(4);
+        int echoed = 0;
+        while (true) {
+            buf.clear();
+            while (buf.hasRemaining()) {
+                if (flow.read(buf) < 0) {
+                    saw.complete("unexpected end of stream");
+                    return;
+                }
+            }
+            echoed += 4;
+            if (new String(buf.array(), StandardCharsets.US_ASCII).equals("quit")) {
+                break;
+            }
+            flow.write(buf.flip());
+        }
+        flow.write(ByteBuffer.wrap("bye".getBytes(StandardCharsets.US_ASCII)));
+        flow.shutdownOutput();
+        assertThrows(java.io.IOException.class, () -> flow.write(ByteBuffer.wrap(new byte[1])));
+        int last = flow.read(ByteBuffer.allocate(16));
+        assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "end of stream stays end of stream");
+        saw.complete("echoed " + echoed + " bytes, then " + (last == -1 ? "end of stream" : "data " + last));
+    }
+}
