@@ -160,7 +160,12 @@ public final class TlsFlow implements Flow {
                         + " ended the connection without TLS close_notify (truncated)"));
             }
             offer(n);
-            flushOutput(); // replies the engine may owe: KeyUpdate, its own close_notify
+            // Replies the engine may owe (KeyUpdate, its own close_notify). Only then contend with
+            // a writer for the transport: a reader must not wait behind a writer blocked on a peer
+            // that is itself waiting for us to read.
+            if (outputPending()) {
+                flushOutput();
+            }
         }
     }
 
@@ -297,6 +302,15 @@ public final class TlsFlow implements Flow {
         }
     }
 
+    private boolean outputPending() {
+        engineLock.lock();
+        try {
+            return engine.getAvailableOutputBytes() > 0;
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
     private boolean engineHandshaking() {
         engineLock.lock();
         try {
@@ -321,8 +335,15 @@ public final class TlsFlow implements Flow {
     private void encrypt(byte[] buf, int off, int len) throws IOException {
         engineLock.lock();
         try {
+            if (engine.isClosed() && !engine.isFailed()) {
+                // Not a failure: the peer's close_notify ended the session (no half-close here).
+                throw new IOException("TLS session with " + transport.remote() + " closed by the peer's close_notify");
+            }
             engine.writeApplicationData(buf, off, len);
         } catch (IOException | RuntimeException e) {
+            if (engine.isClosed() && !engine.isFailed()) {
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
             throw failAfterAlert(e);
         } finally {
             engineLock.unlock();
@@ -413,6 +434,9 @@ public final class TlsFlow implements Flow {
     }
 
     private void onHandshakeTimeout() {
+        if (handshakeDone) {
+            return; // finished just as the alarm went off
+        }
         timedOut = true;
         transport.close();
     }

@@ -14,17 +14,30 @@ import java.util.Objects;
  */
 public final class TlsTcpv4 implements Tcpv4 {
 
+    /** Told about each failed handshake, e.g. to log it (the error never holds key material). */
+    @FunctionalInterface
+    public interface HandshakeFailureListener {
+        void failed(String remote, IOException error);
+    }
+
     private final Tcpv4 inner;
     private final TlsAcceptor acceptor;
+    private final HandshakeFailureListener onFailure;
 
     /** Serves {@code config} with production entropy and clock (see {@link TlsAcceptor#TlsAcceptor(TlsConfig)}). */
     public TlsTcpv4(Tcpv4 inner, TlsConfig config) {
         this(inner, new TlsAcceptor(config));
     }
 
+    /** Failed handshakes are dropped silently. */
     public TlsTcpv4(Tcpv4 inner, TlsAcceptor acceptor) {
+        this(inner, acceptor, (remote, error) -> {});
+    }
+
+    public TlsTcpv4(Tcpv4 inner, TlsAcceptor acceptor, HandshakeFailureListener onFailure) {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
+        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
     }
 
     @Override
@@ -35,7 +48,9 @@ public final class TlsTcpv4 implements Tcpv4 {
                 try {
                     tls.handshake();
                 } catch (IOException e) {
-                    return; // the client's problem (bad hello, old version, stalled): only its connection ends
+                    // The client's problem (bad hello, old version, stalled): only its connection ends.
+                    onFailure.failed(tls.remote(), e);
+                    return;
                 }
                 handler.handle(tls);
             }
