@@ -28,6 +28,8 @@ final class HttpsFixture implements AutoCloseable {
     final TestPki.Issued b;
     final LoopbackTcpv4 tcp = new LoopbackTcpv4();
     final TlsAcceptor acceptor;
+    /** Handshake failures, as the listener reports them: remote address to error. */
+    final java.util.Map<String, java.io.IOException> handshakeFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private final Tcpv4.Listener listener;
 
     HttpsFixture(Path dir, Duration handshakeTimeout) throws Exception {
@@ -38,7 +40,7 @@ final class HttpsFixture implements AutoCloseable {
                 List.of(new TlsConfig.PemFiles(a.chain(), a.key()), new TlsConfig.PemFiles(b.chain(), b.key())),
                 handshakeTimeout, Clock.system());
         acceptor = new TlsAcceptor(config, new SecureRandom(), Clock.system(), Time.system());
-        listener = new TlsTcpv4(tcp, acceptor).listen(0, HttpsFixture::serve);
+        listener = new TlsTcpv4(tcp, acceptor, handshakeFailures::put).listen(0, HttpsFixture::serve);
     }
 
     int port() {

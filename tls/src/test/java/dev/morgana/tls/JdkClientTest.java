@@ -116,6 +116,39 @@ class JdkClientTest {
         assertEquals(List.of(), List.copyOf(tcp.handlerErrors));
     }
 
+    @Test
+    void connectionEndingWithoutCloseNotifyIsReportedAsTruncation() throws Exception {
+        CompletableFuture<Throwable> serverSaw = new CompletableFuture<>();
+        LoopbackTcpv4 tcp = new LoopbackTcpv4();
+        try (TlsAcceptor acceptor = new TlsAcceptor(server.acceptor.config(), new SecureRandom(), Clock.system(),
+                        Time.system());
+                Tcpv4.Listener listener = new TlsTcpv4(tcp, acceptor).listen(0, flow -> {
+                    ByteBuffer buf = ByteBuffer.allocate(64);
+                    try {
+                        while (flow.read(buf.clear()) >= 0) {
+                            // keep reading
+                        }
+                        serverSaw.complete(null);
+                    } catch (java.io.IOException e) {
+                        serverSaw.complete(e);
+                    }
+                });
+                java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            raw.setSoTimeout(30_000);
+            SSLSocket tls = (SSLSocket) trustingTestCa.getSocketFactory()
+                    .createSocket(raw, "localhost", listener.port(), false);
+            tls.getOutputStream().write("some data".getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            // Half a record straight on the wire, then the TCP connection ends: no close_notify.
+            raw.getOutputStream().write(new byte[] {0x17, 0x03, 0x03, 0x01, 0x00, 1, 2, 3});
+            raw.shutdownOutput();
+            Throwable error = serverSaw.get(30, TimeUnit.SECONDS);
+            org.junit.jupiter.api.Assertions.assertInstanceOf(java.io.EOFException.class, error);
+            org.junit.jupiter.api.Assertions.assertTrue(error.getMessage().contains("without TLS close_notify"),
+                    error.getMessage());
+        }
+    }
+
     /** Echoes until "quit", then says "bye", shuts its output down and reads until the client's close_notify. */
     private static void echoThenSayBye(Flow flow, CompletableFuture<String> saw) throws Exception {
         ByteBuffer buf = ByteBuffer.allocate(4);

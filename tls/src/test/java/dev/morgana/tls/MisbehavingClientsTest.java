@@ -67,6 +67,15 @@ class MisbehavingClientsTest {
         return received.toByteArray();
     }
 
+    /** The handshake failure the server reported for this client's connection. */
+    static java.io.IOException failureOf(Socket client) throws InterruptedException {
+        String remote = "/127.0.0.1:" + client.getLocalPort();
+        for (int i = 0; i < 500 && !server.handshakeFailures.containsKey(remote); i++) {
+            Thread.sleep(10);
+        }
+        return server.handshakeFailures.get(remote);
+    }
+
     /** A TLS record: type, legacy version 3.1, length, body. */
     static byte[] record(int type, byte[] body) {
         byte[] r = new byte[5 + body.length];
@@ -130,11 +139,14 @@ class MisbehavingClientsTest {
             assertArrayEquals(HttpsFixture.BIG, fetched.stdout());
 
             assertFatalAlertOrNothing(untilClosed(truncated));
+            assertTrue(failureOf(truncated) instanceof java.io.EOFException, String.valueOf(failureOf(truncated)));
             // The stalled ones are cut off by the handshake watchdog (the socket timeout is 30 s).
             long start = System.nanoTime();
             assertEquals(0, untilClosed(stalled).length);
             assertEquals(0, untilClosed(stalledMidHello).length);
             assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(25)) < 0);
+            assertTrue(failureOf(stalled) instanceof java.net.SocketTimeoutException, String.valueOf(failureOf(stalled)));
+            assertTrue(failureOf(stalledMidHello) instanceof java.net.SocketTimeoutException);
         }
         // And the server still serves.
         Tools.Result again = CurlClientTest.curlAgainst(server, dir, "b.test", "/small", "--tls-max", "1.2");
