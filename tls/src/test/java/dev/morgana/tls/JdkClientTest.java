@@ -88,7 +88,9 @@ class JdkClientTest {
         CompletableFuture<String> serverSaw = new CompletableFuture<>();
         LoopbackTcpv4 tcp = new LoopbackTcpv4();
         TlsConfig config = server.acceptor.config();
-        try (TlsAcceptor acceptor = new TlsAcceptor(config, new SecureRandom(), Clock.system(), Time.system());
+        // Entropy through the Random device adapter, as in the VM.
+        SecureRandom viaDevice = TlsEntropy.secureRandom(TlsEntropy.device(new SecureRandom()));
+        try (TlsAcceptor acceptor = new TlsAcceptor(config, viaDevice, Clock.system(), Time.system());
                 Tcpv4.Listener listener = new TlsTcpv4(tcp, acceptor).listen(0, flow -> echoThenSayBye(flow, serverSaw));
                 SSLSocket socket = (SSLSocket) trustingTestCa.getSocketFactory()
                         .createSocket(InetAddress.getLoopbackAddress(), listener.port())) {
