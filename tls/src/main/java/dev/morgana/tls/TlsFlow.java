@@ -38,8 +38,10 @@ import org.bouncycastle.tls.TlsServerProtocol;
  */
 public final class TlsFlow implements Flow {
 
-    /** Bytes read from the transport at once: two full records. */
-    private static final int READ_CHUNK = 2 * (16384 + 256 + 5);
+    /** Bytes read from the transport at once: one full record, header and AEAD expansion included. */
+    private static final int READ_CHUNK = 16384 + 256 + 5;
+    /** The largest plaintext a TLS record carries. */
+    private static final int RECORD_PLAINTEXT = 16384;
     /** Plaintext encrypted before the ciphertext is handed to the transport in one write. */
     private static final int WRITE_BATCH = 4 * 16384;
 
@@ -56,8 +58,9 @@ public final class TlsFlow implements Flow {
     private final ReentrantLock handshakeLock = new ReentrantLock();
 
     private final byte[] inBuf = new byte[READ_CHUNK];
-    private final byte[] staging = new byte[16384];
-    private byte[] outBuf = new byte[READ_CHUNK];
+    /** Gathers small writes into full records; allocated on first use (many flows never need it). */
+    private byte[] staging;
+    private byte[] outBuf = new byte[4096];
 
     private boolean started;
     private volatile boolean handshakeDone;
@@ -153,6 +156,9 @@ public final class TlsFlow implements Flow {
                 throw fail(explain(e));
             }
             if (n < 0) {
+                if (closed) {
+                    throw new ClosedChannelException();
+                }
                 if (outputShut) {
                     return -1;
                 }
@@ -182,13 +188,16 @@ public final class TlsFlow implements Flow {
         int batched = 0;
         for (ByteBuffer src : srcs) {
             while (src.hasRemaining()) {
-                if (staged == 0 && src.hasArray() && src.remaining() >= staging.length) {
+                if (staged == 0 && src.hasArray() && src.remaining() >= RECORD_PLAINTEXT) {
                     // Full records straight from the caller's array, without staging.
-                    int len = staging.length;
+                    int len = RECORD_PLAINTEXT;
                     encrypt(src.array(), src.arrayOffset() + src.position(), len);
                     src.position(src.position() + len);
                     batched += len;
                 } else {
+                    if (staging == null) {
+                        staging = new byte[RECORD_PLAINTEXT];
+                    }
                     int len = Math.min(src.remaining(), staging.length - staged);
                     src.get(staging, staged, len);
                     staged += len;
