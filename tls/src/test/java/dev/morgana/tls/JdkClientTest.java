@@ -119,6 +119,55 @@ class JdkClientTest {
     }
 
     @Test
+    void fullDuplexTransfersDoNotDeadlock() throws Exception {
+        // Both sides send megabytes before reading anything: only works if the server reads and
+        // writes the same TLS flow concurrently, as the Flow contract allows.
+        byte[] up = HttpsFixture.bigBody(3 * 1024 * 1024 + 7);
+        byte[] down = HttpsFixture.BIG;
+        CompletableFuture<byte[]> serverReceived = new CompletableFuture<>();
+        CompletableFuture<Integer> handlerEnd = new CompletableFuture<>();
+        LoopbackTcpv4 tcp = new LoopbackTcpv4();
+        try (TlsAcceptor acceptor = new TlsAcceptor(server.acceptor.config(), new SecureRandom(), Clock.system(),
+                        Time.system());
+                Tcpv4.Listener listener = new TlsTcpv4(tcp, acceptor).listen(0, flow -> {
+                    Thread writer = Thread.ofVirtual().start(() -> {
+                        try {
+                            flow.write(ByteBuffer.wrap(down));
+                            flow.shutdownOutput();
+                        } catch (java.io.IOException e) {
+                            serverReceived.completeExceptionally(e);
+                        }
+                    });
+                    ByteBuffer in = ByteBuffer.allocate(up.length);
+                    while (in.hasRemaining() && flow.read(in) >= 0) {
+                        // fill
+                    }
+                    serverReceived.complete(java.util.Arrays.copyOf(in.array(), in.position()));
+                    writer.join();
+                    handlerEnd.complete(flow.read(ByteBuffer.allocate(1))); // the client's close_notify
+                });
+                SSLSocket socket = (SSLSocket) trustingTestCa.getSocketFactory()
+                        .createSocket(InetAddress.getLoopbackAddress(), listener.port())) {
+            socket.setSoTimeout(60_000);
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try {
+                    socket.getOutputStream().write(up);
+                    socket.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] received = socket.getInputStream().readAllBytes();
+            sending.get(60, TimeUnit.SECONDS);
+            assertArrayEquals(down, received);
+            assertArrayEquals(up, serverReceived.get(60, TimeUnit.SECONDS));
+            socket.close();
+            assertEquals(-1, handlerEnd.get(30, TimeUnit.SECONDS), "close_notify read as end of stream");
+        }
+        assertEquals(List.of(), List.copyOf(tcp.handlerErrors));
+    }
+
+    @Test
     void connectionEndingWithoutCloseNotifyIsReportedAsTruncation() throws Exception {
         CompletableFuture<Throwable> serverSaw = new CompletableFuture<>();
         LoopbackTcpv4 tcp = new LoopbackTcpv4();
