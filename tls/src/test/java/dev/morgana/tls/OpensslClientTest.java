@@ -88,6 +88,28 @@ class OpensslClientTest {
     }
 
     @Test
+    void keyShareGroupsAreX25519ByDefaultAndOthersViaHelloRetryRequest() throws Exception {
+        Tools.Result x25519 = sClient("", "-servername", "a.test");
+        assertTrue(x25519.out().contains("Server Temp Key: X25519"), x25519.out());
+        // A key share for a group we do not take (P-521) makes the server ask again for P-384.
+        Tools.Result retried = sClient("", "-servername", "a.test", "-groups", "P-521:P-384", "-msg");
+        assertEquals(0, retried.exit(), retried.out() + retried.stderr());
+        assertTrue(retried.out().contains("Server Temp Key: ECDH, secp384r1"), retried.out());
+        assertTrue(retried.out().contains("Verify return code: 0 (ok)"), retried.out());
+        // A client offering only groups we do not support is refused.
+        Tools.Result refused = sClient("", "-servername", "a.test", "-groups", "P-521:X448");
+        assertNotEquals(0, refused.exit(), refused.out());
+        assertTrue(refused.stderr().contains("alert handshake failure"), refused.stderr());
+    }
+
+    @Test
+    void clientOfferingOnlyOtherApplicationProtocolsIsRefused() throws Exception {
+        Tools.Result r = sClient("", "-servername", "a.test", "-alpn", "h2");
+        assertNotEquals(0, r.exit(), r.out());
+        assertTrue(r.stderr().contains("no application protocol"), r.stderr());
+    }
+
+    @Test
     void tls11AndTls10ClientsAreRefusedWithProtocolVersion() throws Exception {
         for (String version : List.of("-tls1_1", "-tls1")) {
             Tools.Result r = sClient("", version, "-cipher", "DEFAULT@SECLEVEL=0", "-servername", "a.test");
