@@ -118,6 +118,7 @@ final class SniTlsServer extends AbstractTlsServer {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Bouncy Castle's signature
     public void processClientExtensions(java.util.Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions);
         // BouncyCastle has already stored the ClientHello's server_name list: choose now, so the

@@ -84,6 +84,7 @@ class JdkClientTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the client early on purpose, to send its close_notify
     void closeNotifyIsHonouredInBothDirections() throws Exception {
         CompletableFuture<String> serverSaw = new CompletableFuture<>();
         LoopbackTcpv4 tcp = new LoopbackTcpv4();
@@ -119,6 +120,7 @@ class JdkClientTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the client early on purpose, to send its close_notify
     void fullDuplexTransfersDoNotDeadlock() throws Exception {
         // Both sides send megabytes before reading anything: only works if the server reads and
         // writes the same TLS flow concurrently, as the Flow contract allows.
