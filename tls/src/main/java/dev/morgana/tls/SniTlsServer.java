@@ -63,6 +63,7 @@ final class SniTlsServer extends AbstractTlsServer {
     private final TlsAcceptor.Prepared prepared;
     private final JcaTlsCrypto jcaCrypto;
     private TlsAcceptor.PreparedIdentity chosen;
+    private volatile String requestedHost;
 
     SniTlsServer(JcaTlsCrypto crypto, TlsAcceptor.Prepared prepared) {
         super(crypto);
@@ -75,8 +76,12 @@ final class SniTlsServer extends AbstractTlsServer {
         return chosen;
     }
 
-    /** The host name the client asked for, or null. */
+    /** The host name the client asked for by SNI, once the ClientHello has been read; else null. */
     String requestedHost() {
+        return requestedHost;
+    }
+
+    private String readRequestedHost() {
         if (context == null || context.getSecurityParametersHandshake() == null) {
             return null;
         }
@@ -123,7 +128,8 @@ final class SniTlsServer extends AbstractTlsServer {
         super.processClientExtensions(clientExtensions);
         // BouncyCastle has already stored the ClientHello's server_name list: choose now, so the
         // TLS 1.2 suites offered below match the key type of the certificate SNI selects.
-        chosen = prepared.select(requestedHost());
+        requestedHost = readRequestedHost();
+        chosen = prepared.select(requestedHost);
     }
 
     @Override
@@ -137,7 +143,8 @@ final class SniTlsServer extends AbstractTlsServer {
     @Override
     public TlsCredentials getCredentials() throws IOException {
         if (chosen == null) {
-            chosen = prepared.select(requestedHost());
+            requestedHost = readRequestedHost();
+            chosen = prepared.select(requestedHost);
         }
         SecurityParameters params = context.getSecurityParametersHandshake();
         boolean tls13 = TlsUtils.isTLSv13(params.getNegotiatedVersion());

@@ -114,7 +114,8 @@ class JdkClientTest {
             assertArrayEquals("bye".getBytes(StandardCharsets.US_ASCII), in.readAllBytes());
             // Our close_notify reaches the server as end of stream (-1), not as an error.
             socket.close();
-            assertEquals("echoed 8 bytes, then end of stream", serverSaw.get(30, TimeUnit.SECONDS));
+            assertEquals("TLS 1.3, SNI b.test, ALPN null: echoed 8 bytes, then end of stream",
+                    serverSaw.get(30, TimeUnit.SECONDS));
         }
         assertEquals(List.of(), List.copyOf(tcp.handlerErrors));
     }
@@ -220,11 +221,13 @@ class JdkClientTest {
             }
             flow.write(buf.flip());
         }
+        TlsFlow tls = (TlsFlow) flow;
+        String session = tls.protocolVersion() + ", SNI " + tls.requestedServerName() + ", ALPN " + tls.applicationProtocol();
         flow.write(ByteBuffer.wrap("bye".getBytes(StandardCharsets.US_ASCII)));
         flow.shutdownOutput();
         assertThrows(java.io.IOException.class, () -> flow.write(ByteBuffer.wrap(new byte[1])));
         int last = flow.read(ByteBuffer.allocate(16));
         assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "end of stream stays end of stream");
-        saw.complete("echoed " + echoed + " bytes, then " + (last == -1 ? "end of stream" : "data " + last));
+        saw.complete(session + ": echoed " + echoed + " bytes, then " + (last == -1 ? "end of stream" : "data " + last));
     }
 }
