@@ -171,6 +171,36 @@ class JdkClientTest {
     }
 
     @Test
+    void handshakeRunsOnTheFirstReadOfAWrappedFlow() throws Exception {
+        try (java.nio.channels.ServerSocketChannel listening = java.nio.channels.ServerSocketChannel.open()
+                        .bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                SSLSocket client = (SSLSocket) trustingTestCa.getSocketFactory()
+                        .createSocket(InetAddress.getLoopbackAddress(), listening.socket().getLocalPort())) {
+            client.setSoTimeout(30_000);
+            CompletableFuture<Void> clientSide = CompletableFuture.runAsync(() -> {
+                try {
+                    client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                    client.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (TlsFlow flow = server.acceptor.wrap(new SocketChannelFlow(listening.accept()))) {
+                ByteBuffer buf = ByteBuffer.allocate(5);
+                while (buf.hasRemaining()) {
+                    flow.read(buf);
+                }
+                assertEquals("hello", new String(buf.array(), StandardCharsets.US_ASCII));
+                assertEquals("TLS 1.3", flow.protocolVersion());
+                clientSide.get(30, TimeUnit.SECONDS);
+                flow.write(ByteBuffer.wrap("world".getBytes(StandardCharsets.US_ASCII)));
+                assertEquals("world", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+            }
+            assertEquals(-1, client.getInputStream().read(), "closing the flow sent close_notify");
+        }
+    }
+
+    @Test
     void connectionEndingWithoutCloseNotifyIsReportedAsTruncation() throws Exception {
         CompletableFuture<Throwable> serverSaw = new CompletableFuture<>();
         LoopbackTcpv4 tcp = new LoopbackTcpv4();
