@@ -40,6 +40,8 @@ public final class TlsFlow implements Flow {
 
     /** Bytes read from the transport at once: one full record, header and AEAD expansion included. */
     private static final int READ_CHUNK = 16384 + 256 + 5;
+    /** Ciphertext handed to the transport per write, at most. */
+    private static final int MAX_OUT_BUF = 64 * 1024;
     /** The largest plaintext a TLS record carries. */
     private static final int RECORD_PLAINTEXT = 16384;
     /** Plaintext encrypted before the ciphertext is handed to the transport in one write. */
@@ -224,27 +226,26 @@ public final class TlsFlow implements Flow {
         if (outputShut) {
             return;
         }
+        // Like a write: close_notify can only be sent in an established session.
+        handshake();
         checkUsable();
-        if (handshakeDone) {
-            sendLock.lock();
+        sendLock.lock();
+        try {
+            engineLock.lock();
             try {
-                engineLock.lock();
-                try {
-                    if (!engine.isClosed()) {
-                        engine.sendCloseNotify();
-                    }
-                } finally {
-                    engineLock.unlock();
+                if (!engine.isClosed()) {
+                    engine.sendCloseNotify();
                 }
-                drainTo(true);
-                outputShut = true;
-            } catch (IOException e) {
-                throw fail(e);
             } finally {
-                sendLock.unlock();
+                engineLock.unlock();
             }
+            drainTo(true);
+            outputShut = true;
+        } catch (IOException e) {
+            throw fail(e);
+        } finally {
+            sendLock.unlock();
         }
-        outputShut = true;
         transport.shutdownOutput();
     }
 
@@ -381,10 +382,10 @@ public final class TlsFlow implements Flow {
                 if (available == 0) {
                     return;
                 }
-                if (outBuf.length < available) {
-                    outBuf = new byte[Math.max(available, outBuf.length * 2)];
+                if (outBuf.length < available && outBuf.length < MAX_OUT_BUF) {
+                    outBuf = new byte[Math.min(MAX_OUT_BUF, Math.max(available, outBuf.length * 2))];
                 }
-                n = engine.readOutput(outBuf, 0, available);
+                n = engine.readOutput(outBuf, 0, Math.min(available, outBuf.length));
             } finally {
                 engineLock.unlock();
             }
