@@ -117,6 +117,43 @@ final class SniTlsServer extends AbstractTlsServer {
         return GROUPS.clone();
     }
 
+    /**
+     * TLS 1.2 ECDHE: the first of our groups the client supports (Bouncy Castle's default would
+     * take any group the client names, including ones the JDK cannot compute, such as sect571r1).
+     */
+    @Override
+    protected int selectECDH(int minimumCurveBits) {
+        int[] client = context.getSecurityParametersHandshake().getClientSupportedGroups();
+        for (int group : GROUPS) {
+            if (NamedGroup.getCurveBits(group) >= minimumCurveBits && (client == null || contains(client, group))) {
+                return group;
+            }
+        }
+        return -1;
+    }
+
+    /** Only our groups count when judging whether an ECDHE suite can be negotiated. */
+    @Override
+    protected int getMaximumNegotiableCurveBits() {
+        int[] client = context.getSecurityParametersHandshake().getClientSupportedGroups();
+        int max = 0;
+        for (int group : GROUPS) {
+            if (client == null || contains(client, group)) {
+                max = Math.max(max, NamedGroup.getCurveBits(group));
+            }
+        }
+        return max;
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     protected boolean preferLocalCipherSuites() {
         return true;

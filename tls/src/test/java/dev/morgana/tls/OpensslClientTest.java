@@ -103,6 +103,17 @@ class OpensslClientTest {
     }
 
     @Test
+    void tls12ClientListingCurvesWeLackFirstGetsOneOfOurs() throws Exception {
+        // Found by testssl.sh: Bouncy Castle's default picked sect571r1 and failed with internal_error.
+        Tools.Result r = sClient("", "-tls1_2", "-servername", "a.test", "-groups", "sect571r1:P-384:P-256");
+        assertEquals(0, r.exit(), r.out() + r.stderr());
+        assertTrue(r.out().contains("Server Temp Key: ECDH, prime256v1"), "our preference: " + r.out());
+        Tools.Result none = sClient("", "-tls1_2", "-servername", "a.test", "-groups", "sect571r1:P-521");
+        assertNotEquals(0, none.exit(), none.out());
+        assertTrue(none.stderr().contains("alert handshake failure"), none.stderr());
+    }
+
+    @Test
     void clientOfferingOnlyOtherApplicationProtocolsIsRefused() throws Exception {
         Tools.Result r = sClient("", "-servername", "a.test", "-alpn", "h2");
         assertNotEquals(0, r.exit(), r.out());
