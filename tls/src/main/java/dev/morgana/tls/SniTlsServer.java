@@ -154,6 +154,12 @@ final class SniTlsServer extends AbstractTlsServer {
         return false;
     }
 
+    /** No OCSP responses to staple: never acknowledge status_request. */
+    @Override
+    protected boolean allowCertificateStatus() {
+        return false;
+    }
+
     @Override
     protected boolean preferLocalCipherSuites() {
         return true;

@@ -114,6 +114,15 @@ class OpensslClientTest {
     }
 
     @Test
+    void clientsAskingForOcspStaplingAreServedWithoutIt() throws Exception {
+        for (String version : List.of("-tls1_2", "-tls1_3")) {
+            Tools.Result r = sClient("", version, "-servername", "b.test", "-status");
+            assertEquals(0, r.exit(), version + ": " + r.out() + r.stderr());
+            assertTrue(r.out().contains("OCSP response: no response sent"), r.out());
+        }
+    }
+
+    @Test
     void clientOfferingOnlyOtherApplicationProtocolsIsRefused() throws Exception {
         Tools.Result r = sClient("", "-servername", "a.test", "-alpn", "h2");
         assertNotEquals(0, r.exit(), r.out());
