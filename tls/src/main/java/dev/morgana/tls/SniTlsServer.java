@@ -58,8 +58,6 @@ final class SniTlsServer extends AbstractTlsServer {
         SignatureScheme.rsa_pkcs1_sha256, SignatureScheme.rsa_pkcs1_sha384, SignatureScheme.rsa_pkcs1_sha512,
     };
 
-    private static final Vector<ProtocolName> ALPN = new Vector<>(java.util.List.of(ProtocolName.HTTP_1_1));
-
     private final TlsAcceptor.Prepared prepared;
     private final JcaTlsCrypto jcaCrypto;
     private TlsAcceptor.PreparedIdentity chosen;
@@ -69,11 +67,6 @@ final class SniTlsServer extends AbstractTlsServer {
         super(crypto);
         this.jcaCrypto = crypto;
         this.prepared = prepared;
-    }
-
-    /** The identity SNI selected, once the ClientHello has been read; else null. */
-    TlsAcceptor.PreparedIdentity chosen() {
-        return chosen;
     }
 
     /** The host name the client asked for by SNI, once the ClientHello has been read; else null. */
@@ -109,7 +102,7 @@ final class SniTlsServer extends AbstractTlsServer {
 
     @Override
     protected Vector<ProtocolName> getProtocolNames() {
-        return ALPN;
+        return new Vector<>(java.util.List.of(ProtocolName.HTTP_1_1));
     }
 
     @Override
