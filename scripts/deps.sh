@@ -14,6 +14,7 @@ needs=(
     "runc runc"
     "skopeo skopeo"
     "umoci umoci"
+    "openssl openssl"
 )
 
 missing=()

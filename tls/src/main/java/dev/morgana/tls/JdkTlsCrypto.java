@@ -1,0 +1,85 @@
+package dev.morgana.tls;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.crypto.TlsStreamSigner;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+
+/**
+ * Bouncy Castle's JCA-based TLS crypto over the JDK's providers (see {@link JdkFirstJcaHelper}),
+ * with RSA-PSS signing mapped to the JDK's name for it.
+ */
+final class JdkTlsCrypto extends JcaTlsCrypto {
+
+    /** Bouncy Castle asks for RSA-PSS as e.g. "SHA256WITHRSAANDMGF1"; the JDK calls it "RSASSA-PSS". */
+    private static final Pattern PSS = Pattern.compile("SHA\\d+WITH(RSAANDMGF1|RSASSA-PSS)");
+
+    JdkTlsCrypto(SecureRandom random) {
+        super(new JdkFirstJcaHelper(), null, random, random);
+    }
+
+    @Override
+    protected TlsStreamSigner createStreamSigner(String algorithmName, AlgorithmParameterSpec parameter,
+            PrivateKey privateKey, boolean needsRandom) throws IOException {
+        if (!PSS.matcher(algorithmName.toUpperCase(Locale.ROOT)).matches()) {
+            return super.createStreamSigner(algorithmName, parameter, privateKey, needsRandom);
+        }
+        try {
+            Signature signer = Signature.getInstance("RSASSA-PSS");
+            signer.setParameter(parameter); // hash, MGF1 and salt length, chosen by Bouncy Castle
+            signer.initSign(privateKey, needsRandom ? getSecureRandom() : null);
+            return new StreamSigner(signer);
+        } catch (GeneralSecurityException e) {
+            throw new TlsFatalAlert(AlertDescription.internal_error, e);
+        }
+    }
+
+    /** Feeds the signed handshake bytes into a JCA signature. */
+    private static final class StreamSigner implements TlsStreamSigner {
+        private final Signature signer;
+        private final OutputStream out;
+
+        StreamSigner(Signature signer) {
+            this.signer = signer;
+            this.out = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        signer.update(b, off, len);
+                    } catch (SignatureException e) {
+                        throw new IOException(e);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return out;
+        }
+
+        @Override
+        public byte[] getSignature() throws IOException {
+            try {
+                return signer.sign();
+            } catch (SignatureException e) {
+                throw new TlsFatalAlert(AlertDescription.internal_error, e);
+            }
+        }
+    }
+}
