@@ -11,11 +11,14 @@ if [ -n "$(git status --porcelain)" ]; then
 fi
 work=$(mktemp -d /tmp/morgana-repro.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+rev=$(git rev-parse HEAD)
+for side in a b; do
+    git clone -q "$root" "$work/$side/src" && git -C "$work/$side/src" checkout -q "$rev"
+done
 
 build_side() { # side, then the command prefix that changes the clock
     local side=$1; shift
     local src="$work/$side/src" out="$work/$side/out"
-    git clone -q "$root" "$src"
     mkdir -p "$out"
     echo "==> build $side in $src ${*:+(under: $*)}"
     (
