@@ -11,6 +11,10 @@ Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "
 Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
 Key<String> net = Key.choice("NET", "which TCP/IP stack serves it", "socket", "socket");
 Key<Integer> port = Key.integer("PORT", "the HTTP port", 8080, 1, 65535);
+Key<String> https = Key.choice("TLS", "also serve HTTPS", "off", "off", "on");
+Key<Integer> tlsPort = Key.integer("TLS_PORT", "the HTTPS port", 8443, 1, 65535);
+Key<String> tlsCert = Key.of("TLS_CERT", "PEM certificate chain (empty: a development certificate)", "", text -> text);
+Key<String> tlsKey = Key.of("TLS_KEY", "PEM private key matching TLS_CERT", "", text -> text);
 Key<String> htdocs = Key.of("HTDOCS", "the site directory, relative to the project root",
         "htdocs-example/target/htdocs", text -> text);
 
@@ -25,8 +29,17 @@ void main() {
     Impl<StackV4> stack = switch (net.get()) {
         default -> socketStackV4(console);
     };
-    var server = httpServer(console, port.get(), stack);
-
     var site = foreign("dev.morgana.site.StaticSite", fn(CONSOLE, KV_RO, HTTP, JOB), "site");
-    register("www", apply(site, console, store, server));
+    var overHttp = apply(site, console, store, httpServer(console, port.get(), stack));
+
+    // Read every key up front, so all are known to configure whatever the branch taken.
+    int httpsPort = tlsPort.get();
+    String cert = tlsCert.get();
+    String key = tlsKey.get();
+    if (https.get().equals("on")) {
+        var overHttps = apply(site, console, store, httpServerOn(console, httpsPort, tls(stack, cert, key)));
+        register("www", overHttp, overHttps);
+    } else {
+        register("www", overHttp);
+    }
 }

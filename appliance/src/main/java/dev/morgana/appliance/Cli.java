@@ -82,6 +82,7 @@ public final class Cli {
                         + ")");
                 System.out.println("  generated " + root.relativize(result.mainSource().toAbsolutePath()));
                 System.out.println("  modules: " + String.join(", ", result.manifest().modules()));
+                result.notes().forEach(note -> System.out.println("  " + note));
                 return 0;
             }
             case "build" -> {

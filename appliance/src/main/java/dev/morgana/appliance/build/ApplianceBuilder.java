@@ -97,6 +97,13 @@ public final class ApplianceBuilder {
                     CrunchBuilder.build(siteDirectory(root, crunch.htdocs()), store, epoch, progress);
                     appEntries.put(crunch.resource(), Files.readAllBytes(store));
                 }
+                case BuildStep.TlsFiles tls -> {
+                    Path dir = out.resolve("data").resolve("tls");
+                    Files.createDirectories(dir);
+                    Files.copy(root.resolve(tls.certificate()), dir.resolve("cert.pem"));
+                    Files.copy(root.resolve(tls.key()), dir.resolve("key.pem"));
+                    progress.accept("tls: shipping " + tls.certificate() + " and its key as data/tls/");
+                }
                 case BuildStep.FatImage fat -> {
                     Path image = out.resolve(fat.file());
                     Files.createDirectories(image.getParent());

@@ -20,7 +20,7 @@ public final class Configure {
     private Configure() {}
 
     /** The outcome, for messages and tests. */
-    public record Result(Manifest manifest, Path mainSource) {}
+    public record Result(Manifest manifest, Path mainSource, List<String> notes) {}
 
     /**
      * @param root the project root (configs/ is resolved against it)
@@ -36,7 +36,7 @@ public final class Configure {
             throw new ConfigException("no appliance config at " + root.relativize(configFile)
                     + " (APP=" + app + "); available: " + availableApps(root));
         }
-        ConfigContext context = ConfigEvaluator.evaluate(configFile, new ConfigContext(keys, environment));
+        ConfigContext context = ConfigEvaluator.evaluate(configFile, new ConfigContext(keys, environment, root));
         List<Registration> registrations = context.registrations();
         if (registrations.size() != 1) {
             throw new ConfigException("a config registers exactly one appliance; " + configFile + " registers "
@@ -55,7 +55,7 @@ public final class Configure {
         Manifest manifest = new Manifest(registration.name(), relativeConfig, generated.modules(), generated.steps(),
                 context.resolvedKeys());
         manifest.write(out);
-        return new Result(manifest, main);
+        return new Result(manifest, main, context.notes());
     }
 
     private static String availableApps(Path root) throws IOException {

@@ -50,6 +50,8 @@ public record Manifest(String name, String config, SortedSet<String> modules, Li
                         sb.append("crunch ").append(crunch.resource()).append(' ').append(crunch.htdocs()).append('\n');
                 case BuildStep.FatImage fat ->
                         sb.append("fat ").append(fat.file()).append(' ').append(fat.htdocs()).append('\n');
+                case BuildStep.TlsFiles tls ->
+                        sb.append("tls ").append(tls.certificate()).append('\n').append("tls-key ").append(tls.key()).append('\n');
             }
         }
         keys.forEach((k, v) -> sb.append("key ").append(k).append('=').append(v).append('\n'));
@@ -67,6 +69,7 @@ public record Manifest(String name, String config, SortedSet<String> modules, Li
         SortedSet<String> modules = new TreeSet<>();
         List<BuildStep> steps = new ArrayList<>();
         Map<String, String> keys = new TreeMap<>();
+        Path tlsCertificate = null;
         int lineNumber = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lineNumber++;
@@ -88,6 +91,14 @@ public record Manifest(String name, String config, SortedSet<String> modules, Li
                     String target = rest.substring(0, split);
                     Path htdocs = Path.of(rest.substring(split + 1));
                     steps.add(word.equals("crunch") ? new BuildStep.Crunch(htdocs, target) : new BuildStep.FatImage(htdocs, target));
+                }
+                case "tls" -> tlsCertificate = Path.of(rest);
+                case "tls-key" -> {
+                    if (tlsCertificate == null) {
+                        throw new IOException(file + ":" + lineNumber + ": tls-key without a tls line before it");
+                    }
+                    steps.add(new BuildStep.TlsFiles(tlsCertificate, Path.of(rest)));
+                    tlsCertificate = null;
                 }
                 case "key" -> {
                     int eq = rest.indexOf('=');

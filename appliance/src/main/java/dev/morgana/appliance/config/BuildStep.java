@@ -31,4 +31,18 @@ public sealed interface BuildStep {
             Objects.requireNonNull(file);
         }
     }
+
+    /**
+     * Ship a TLS certificate chain and private key beside the appliance, as
+     * {@code data/tls/cert.pem} and {@code data/tls/key.pem}.
+     *
+     * @param certificate the PEM certificate chain (absolute, or relative to the project root)
+     * @param key the PEM private key
+     */
+    record TlsFiles(Path certificate, Path key) implements BuildStep {
+        public TlsFiles {
+            Objects.requireNonNull(certificate);
+            Objects.requireNonNull(key);
+        }
+    }
 }

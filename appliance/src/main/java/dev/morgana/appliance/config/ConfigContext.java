@@ -22,6 +22,8 @@ public final class ConfigContext {
     private final Map<String, Key<?>> declared = new LinkedHashMap<>();
     private final Map<String, String> resolved = new TreeMap<>();
     private final List<Registration> registrations = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final java.nio.file.Path root;
 
     /** A job list registered under a name (Mirage's {@code register "www" [...]}). */
     public record Registration(String name, List<Impl<dev.morgana.types.Job>> jobs) {}
@@ -31,8 +33,29 @@ public final class ConfigContext {
      * @param environment looks up keys in the environment (null if unset)
      */
     public ConfigContext(Map<String, String> given, Function<String, String> environment) {
+        this(given, environment, java.nio.file.Path.of("").toAbsolutePath());
+    }
+
+    /** As above, with the project root that relative paths in the config are resolved against. */
+    public ConfigContext(Map<String, String> given, Function<String, String> environment, java.nio.file.Path root) {
         this.given = Map.copyOf(given);
         this.environment = environment;
+        this.root = root;
+    }
+
+    /** The project root. */
+    java.nio.file.Path root() {
+        return root;
+    }
+
+    /** Records a line for the user (a generated certificate's fingerprint, say). */
+    void note(String line) {
+        notes.add(line);
+    }
+
+    /** The notes the config left, in order. */
+    public List<String> notes() {
+        return Collections.unmodifiableList(notes);
     }
 
     static ConfigContext current() {

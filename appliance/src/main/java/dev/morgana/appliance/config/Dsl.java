@@ -163,10 +163,33 @@ public final class Dsl {
 
     /** An HTTP/1.1 server on {@code port} of {@code stack}'s TCP (Mirage's {@code http_server}). */
     public static Impl<HttpServer> httpServer(Impl<Console> console, int port, Impl<StackV4> stack) {
-        return new Impl.Device<>(HTTP, "http",
+        return httpServerOn(console, port, tcpv4(stack));
+    }
+
+    /** An HTTP/1.1 server on {@code port} of any TCP: a stack's, or TLS over one (then it serves HTTPS). */
+    public static Impl<HttpServer> httpServerOn(Impl<Console> console, int port, Impl<Tcpv4> tcp) {
+        boolean tls = tcp instanceof Impl.Device<?> d && d.variable().equals("tls");
+        return new Impl.Device<>(HTTP, tls ? "https" : "http",
                 new Expr.New("dev.morgana.http.Http1Server",
-                        List.of(new Expr.Ref(console), new Expr.Ref(tcpv4(stack)), Expr.integer(port))),
+                        List.of(new Expr.Ref(console), new Expr.Ref(tcp), Expr.integer(port))),
                 Set.of("http-server"), List.of());
+    }
+
+    /**
+     * TLS 1.3/1.2 over {@code stack}'s TCP. {@code certificate} and {@code key} are PEM files
+     * (relative to the project root), checked now and shipped in the appliance; if both are
+     * empty, a self-signed development certificate for localhost is made once in
+     * build/dev-tls/ and its fingerprint printed.
+     */
+    public static Impl<Tcpv4> tls(Impl<StackV4> stack, String certificate, String key) {
+        TlsSetup.Files files = TlsSetup.prepare(ConfigContext.current(), certificate, key);
+        Expr config = new Expr.Static("dev.morgana.tls.TlsConfig", "fromPem", List.of(
+                new Expr.Static("dev.morgana.unix.Home", "path", List.of(Expr.string("data/tls/cert.pem"))),
+                new Expr.Static("dev.morgana.unix.Home", "path", List.of(Expr.string("data/tls/key.pem"))),
+                new Expr.Static("dev.morgana.types.Clock", "system", List.of())));
+        return new Impl.Device<>(TCPV4, "tls",
+                new Expr.New("dev.morgana.tls.TlsTcpv4", List.of(new Expr.Ref(tcpv4(stack)), config)),
+                Set.of("tls", "unix"), List.of(new BuildStep.TlsFiles(files.certificate(), files.key())));
     }
 
     /** An int constant as an argument of a foreign module (a port, a size). */
