@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,6 +39,30 @@ class DhcpMessageTest {
         assertEquals(120L, back.seconds(DhcpMessage.OPT_LEASE_TIME).orElseThrow());
         assertEquals(List.of(Ipv4Address.parse("10.0.0.1"), Ipv4Address.parse("10.0.0.2")), back.addresses(DhcpMessage.OPT_ROUTER));
         assertEquals(MAC, back.chaddr());
+    }
+
+    @Test
+    void parsesDnsmasqOfferAndAck() throws Exception {
+        var frames = LinuxFrames.load("/frames/dnsmasq-frames.hex");
+        for (String name : List.of("dnsmasq-offer", "dnsmasq-ack")) {
+            byte[] f = frames.get(name);
+            // Ethernet 14, IPv4 20, UDP 8.
+            DhcpMessage m = DhcpMessage.parse(ByteBuffer.wrap(f, 42, f.length - 42));
+            assertEquals(name.endsWith("offer") ? DhcpMessage.OFFER : DhcpMessage.ACK, m.messageType());
+            assertEquals(DhcpMessage.BOOTREPLY, m.op());
+            assertEquals(MacAddress.parse("02:00:00:00:02:03"), m.chaddr());
+            assertEquals(Ipv4Address.parse("10.202.0.58"), m.yiaddr());
+            assertEquals(Optional.of(Ipv4Address.parse("10.202.0.1")), m.address(DhcpMessage.OPT_SERVER_ID));
+            assertEquals(Optional.of(Ipv4Address.parse("255.255.255.0")), m.address(DhcpMessage.OPT_SUBNET_MASK));
+            assertEquals(List.of(Ipv4Address.parse("10.202.0.1")), m.addresses(DhcpMessage.OPT_ROUTER));
+            assertEquals(Optional.of(120L), m.seconds(DhcpMessage.OPT_LEASE_TIME));
+            assertEquals(Optional.of(60L), m.seconds(DhcpMessage.OPT_RENEWAL_TIME));
+        }
+        // Our own DISCOVER, as it went on the wire, parses back with the broadcast flag.
+        byte[] d = frames.get("dhcp-discover");
+        DhcpMessage discover = DhcpMessage.parse(ByteBuffer.wrap(d, 42, d.length - 42));
+        assertEquals(DhcpMessage.DISCOVER, discover.messageType());
+        assertEquals(true, discover.broadcast());
     }
 
     @Test
