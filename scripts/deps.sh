@@ -7,6 +7,11 @@ set -euo pipefail
 # command-on-PATH package
 needs=(
     "curl curl"
+    "ip iproute2"
+    "ping iputils-ping"
+    "dnsmasq dnsmasq-base"
+    "socat socat"
+    "tshark tshark"
 )
 
 missing=()

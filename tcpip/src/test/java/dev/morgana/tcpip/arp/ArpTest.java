@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.morgana.tcpip.ethif.Ethif;
 import dev.morgana.tcpip.wire.ArpPacket;
 import dev.morgana.tcpip.wire.EthernetFrame;
+import dev.morgana.tcpip.wire.LinuxFrames;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import java.nio.ByteBuffer;
@@ -57,6 +58,21 @@ class ArpTest {
         assertEquals(1, sent.size(), "same address: no new announcement");
         arp.setAddress(Ipv4Address.parse("10.0.0.3"), 0);
         assertEquals(2, sent.size(), "address change is announced");
+    }
+
+    @Test
+    void answersLinuxRequestWithTheReplyLinuxSent() {
+        List<byte[]> out = new ArrayList<>();
+        Ethif twin = new Ethif(MacAddress.parse("0e:25:45:2e:77:8f"), 1500, out::add);
+        Arp twinArp = new Arp(twin, ArpConfig.DEFAULT);
+        twinArp.setAddress(Ipv4Address.parse("10.99.0.2"), 0);
+        out.clear();
+        twin.input(ByteBuffer.wrap(LinuxFrames.frame("arp-request")), 0);
+        byte[] linux = LinuxFrames.frame("arp-reply");
+        assertEquals(1, out.size());
+        // Linux's frame was captured before padding; ours is padded with zeros to 60 bytes.
+        assertArrayEquals(Arrays.copyOf(linux, 60), out.getFirst());
+        assertEquals(MacAddress.parse("12:eb:87:c9:c2:ae"), twinArp.lookup(Ipv4Address.parse("10.99.0.1"), 0).orElseThrow());
     }
 
     @Test

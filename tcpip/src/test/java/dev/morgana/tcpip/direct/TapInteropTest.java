@@ -65,6 +65,9 @@ class TapInteropTest {
     @BeforeAll
     void setUp() throws IOException {
         String reason = Namespace.unavailableReason();
+        if (reason == null && Namespace.run(5, "sh", "-c", "command -v ping").exit() != 0) {
+            reason = "ping (iputils-ping) is not installed; scripts/deps.sh installs it";
+        }
         if (reason != null) {
             System.out.println("TapInteropTest skipped: " + reason);
         }
@@ -120,6 +123,7 @@ class TapInteropTest {
 
     @Test
     void socatExchangesUdpWithTheStack() throws Exception {
+        assumeSocat();
         stack.udpv4().listen(5555, (src, sport, dport, payload) -> {
             ByteBuffer reply = ByteBuffer.allocate(6 + payload.remaining()).put("echo: ".getBytes()).put(payload).flip();
             try {
@@ -143,6 +147,7 @@ class TapInteropTest {
 
     @Test
     void stackSendsUdpToAKernelSocket() throws Exception {
+        assumeSocat();
         Path out = Files.createTempFile("morgana-socat", ".out");
         Process p = ns.start(out, "socat", "-u", "UDP4-RECV:6666", "STDOUT");
         try {
@@ -216,6 +221,14 @@ class TapInteropTest {
         Namespace.Result r = Namespace.run(30, "tshark", "-r", pcap.toString());
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("Echo (ping) request") && r.out().contains("Echo (ping) reply"), r.out());
+    }
+
+    private static void assumeSocat() throws IOException {
+        boolean present = Namespace.run(5, "sh", "-c", "command -v socat").exit() == 0;
+        if (!present) {
+            System.out.println("TapInteropTest: socat not installed, UDP interop skipped (scripts/deps.sh installs it)");
+        }
+        Assumptions.assumeTrue(present, "socat is not installed");
     }
 
     private static boolean tshark() throws IOException {
