@@ -58,7 +58,7 @@ public final class Arp {
         boolean changed = !newAddress.equals(address);
         address = newAddress;
         if (changed && !newAddress.equals(Ipv4Address.ANY)) {
-            send(ArpPacket.REQUEST, MacAddress.BROADCAST, new ArpPacket(ArpPacket.REQUEST, ethif.mac(), newAddress,
+            send(MacAddress.BROADCAST, new ArpPacket(ArpPacket.REQUEST, ethif.mac(), newAddress,
                     new MacAddress(0), newAddress));
         }
     }
@@ -105,10 +105,10 @@ public final class Arp {
         p.requestsSent++;
         p.nextRequest = now + config.retryInterval().toNanos();
         requestsSent++;
-        send(ArpPacket.REQUEST, MacAddress.BROADCAST, new ArpPacket(ArpPacket.REQUEST, ethif.mac(), address, new MacAddress(0), ip));
+        send(MacAddress.BROADCAST, new ArpPacket(ArpPacket.REQUEST, ethif.mac(), address, new MacAddress(0), ip));
     }
 
-    private void send(int op, MacAddress to, ArpPacket packet) {
+    private void send(MacAddress to, ArpPacket packet) {
         byte[] frame = new byte[EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH];
         packet.write(frame, EthernetFrame.HEADER_LENGTH);
         ethif.transmit(to, EthernetFrame.TYPE_ARP, frame);
@@ -139,7 +139,7 @@ public final class Arp {
         }
         if (forUs && p.operation() == ArpPacket.REQUEST) {
             repliesSent++;
-            send(ArpPacket.REPLY, sender, new ArpPacket(ArpPacket.REPLY, ethif.mac(), address, sender, p.senderIp()));
+            send(sender, new ArpPacket(ArpPacket.REPLY, ethif.mac(), address, sender, p.senderIp()));
         }
     }
 

@@ -13,11 +13,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -44,6 +47,13 @@ public final class DirectStackV4 implements StackV4 {
     private volatile boolean running = true;
     private long sendErrors;
     private volatile Throwable failure;
+    /** Pings waiting for their reply, so several threads may ping at once. */
+    private final Map<PingKey, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
+    private final AtomicInteger nextPingId = new AtomicInteger(0x4d47);
+
+    private record PingKey(Ipv4Address peer, int identifier, int sequence) {}
+
+    private static final byte[] PING_DATA = "morgana-ping-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private DirectStackV4(Network network, Optional<Ipv4Config> config, Clock clock, Random random, Console console) {
         this.network = network;
@@ -52,6 +62,12 @@ public final class DirectStackV4 implements StackV4 {
         this.origin = clock.monotonicNanos();
         this.engine = new StackEngine(network.mac(), network.mtu(), config, random);
         engine.onLog(console::log);
+        engine.icmp().onEchoReply((src, id, seq, data, at) -> {
+            CompletableFuture<Long> waiting = pings.get(new PingKey(src, id, seq));
+            if (waiting != null) {
+                waiting.complete(at);
+            }
+        });
         lock.lock();
         try {
             engine.start(now());
@@ -194,22 +210,21 @@ public final class DirectStackV4 implements StackV4 {
      */
     public Optional<Duration> ping(Ipv4Address destination, int sequence, Duration timeout) throws InterruptedException {
         CompletableFuture<Long> reply = new CompletableFuture<>();
-        int id = (int) (Thread.currentThread().threadId() & 0xffff);
-        long sent = call(now -> {
-            engine.icmp().onEchoReply((src, ident, seq, data, at) -> {
-                if (src.equals(destination) && ident == id && seq == (sequence & 0xffff)) {
-                    reply.complete(at);
-                }
-            });
-            engine.icmp().ping(destination, id, sequence, ByteBuffer.wrap("morgana-ping-0123456789abcdef".getBytes()), now);
-            return now;
-        });
+        int id = nextPingId.getAndIncrement() & 0xffff;
+        PingKey key = new PingKey(destination, id, sequence & 0xffff);
+        pings.put(key, reply);
         try {
+            long sent = call(now -> {
+                engine.icmp().ping(destination, id, sequence, ByteBuffer.wrap(PING_DATA), now);
+                return now;
+            });
             return Optional.of(Duration.ofNanos(reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS) - sent));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        } finally {
+            pings.remove(key);
         }
     }
 

@@ -123,6 +123,33 @@ class DirectStackV4Test {
     }
 
     @Test
+    void severalThreadsPingAtOnce() throws Exception {
+        MemorySwitch network = new MemorySwitch(Clock.system(), Impairments.NONE, 1);
+        try (DirectStackV4 a = DirectStackV4.start(network.connect(Hosts.mac(2)), Hosts.config(2), Clock.system(), new SeededRandom(2), console);
+                DirectStackV4 b = DirectStackV4.start(network.connect(Hosts.mac(3)), Hosts.config(3), Clock.system(), new SeededRandom(3), console)) {
+            List<Thread> threads = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+            for (int i = 0; i < 8; i++) {
+                int seq = i;
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        if (a.ping(Hosts.ip(3), seq, Duration.ofSeconds(5)).isPresent()) {
+                            answered.incrementAndGet();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(Duration.ofSeconds(10));
+            }
+            assertEquals(8, answered.get());
+            assertTrue(a.ping(Hosts.ip(4), 1, Duration.ofMillis(200)).isEmpty(), "nobody at 10.0.0.4");
+        }
+    }
+
+    @Test
     void payloadBytesSurviveTheRoundTrip() throws Exception {
         MemorySwitch network = new MemorySwitch(Clock.system(), Impairments.NONE, 1);
         try (DirectStackV4 a = DirectStackV4.start(network.connect(Hosts.mac(2)), Hosts.config(2), Clock.system(), new SeededRandom(2), console);

@@ -118,6 +118,26 @@ class SimulationTest {
     }
 
     @Test
+    void theSameSeedGivesTheSameRun() {
+        assertEquals(hostileRun(42), hostileRun(42));
+        assertTrue(!hostileRun(42).equals(hostileRun(43)), "another seed, another run");
+    }
+
+    /** Which datagrams arrived and every counter of the receiver, after a run on a hostile link. */
+    private static String hostileRun(long seed) {
+        Hosts hosts = new Hosts(new Impairments(0.1, 0.1, 0.1, 0.1, Duration.ofMillis(2), Duration.ofMillis(3)), seed);
+        StackEngine a = hosts.host(2);
+        StackEngine b = hosts.host(3);
+        List<Datagram> got = listen(b, 9000);
+        for (int i = 0; i < 50; i++) {
+            a.udp().send(4000, Hosts.ip(3), 9000, ByteBuffer.wrap(new byte[] {(byte) i}), hosts.sim.now());
+            hosts.sim.runFor(Duration.ofMillis(10));
+        }
+        hosts.sim.runFor(Duration.ofSeconds(1));
+        return got.stream().map(d -> Byte.toString(d.payload()[0])).toList() + " " + b.stats(0) + " at " + hosts.sim.now();
+    }
+
+    @Test
     void fragmentedDatagramsSurviveAHostileLinkIntactOrNotAtAll() {
         Hosts hosts = new Hosts(new Impairments(0.05, 0.1, 0.1, 0.05, Duration.ofMillis(2), Duration.ofMillis(3)), 42);
         StackEngine a = hosts.host(2);
