@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** TAP's errors name what is missing; the working path is covered by the interop test. */
-@Timeout(10)
+@Timeout(30)
 class TapNetworkTest {
 
     @Test
@@ -25,6 +31,38 @@ class TapNetworkTest {
         IOException e = assertThrows(IOException.class, () -> TapNetwork.open("a-name-far-too-long"));
         assertEquals("TAP: 'a-name-far-too-long' is not a valid interface name (1 to 15 characters)", e.getMessage());
         assertThrows(IOException.class, () -> TapNetwork.open("../lo"));
+    }
+
+    @Test
+    void saysWhenTheUserMayNotUseTun() throws Exception {
+        boolean root = run("id", "-u").trim().equals("0");
+        Assumptions.assumeTrue(root && Files.exists(Path.of("/dev/net/tun")) && !run("sh", "-c", "command -v setpriv").isBlank(),
+                "needs root, /dev/net/tun and setpriv to run a probe as user nobody");
+        String tap = "mgtp" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000000));
+        run("ip", "tuntap", "add", "dev", tap, "mode", "tap");
+        try {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classpath = String.join(":", location(TapOpenProbe.class), location(TapNetwork.class), location(dev.morgana.types.Network.class));
+            String out = run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java, "--enable-native-access=ALL-UNNAMED",
+                    "-cp", classpath, TapOpenProbe.class.getName(), tap);
+            assertEquals("TAP: no permission to open /dev/net/tun (run as root or with CAP_NET_ADMIN)", out.trim());
+        } finally {
+            run("ip", "link", "del", tap);
+        }
+    }
+
+    private static String location(Class<?> c) throws Exception {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", command));
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
     @Test
