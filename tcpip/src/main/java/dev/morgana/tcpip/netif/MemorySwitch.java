@@ -78,11 +78,13 @@ public final class MemorySwitch {
         }
     }
 
-    /** Frames handed to ports so far, and frames lost on purpose. */
-    public long[] counters() {
+    /** Frames queued for ports so far (duplicates included), and frames dropped by the loss impairment. */
+    public record SwitchStats(long delivered, long lost) {}
+
+    public SwitchStats stats() {
         lock.lock();
         try {
-            return new long[] {delivered, lost};
+            return new SwitchStats(delivered, lost);
         } finally {
             lock.unlock();
         }

@@ -35,7 +35,10 @@ public final class Udp implements Ipv4.Transport {
         ipv4.register(Ipv4Packet.PROTOCOL_UDP, this);
     }
 
-    /** Delivers datagrams for {@code port} to {@code handler}, replacing an earlier one. */
+    /**
+     * Delivers datagrams for {@code port} to {@code handler}, replacing an earlier one. The payload
+     * buffer handed to the handler is read-only and valid only during the call: copy what you keep.
+     */
     public void listen(int port, Udpv4.DatagramHandler handler) {
         checkPort(port);
         handlers.put(port, handler);

@@ -160,5 +160,6 @@ class SimulationTest {
         }
         StackStats stats = b.stats(0);
         assertTrue(stats.malformed() > 0, "corrupted frames were counted: " + stats.lines());
+        assertTrue(hosts.network.stats().lost() > 0, "the link lost frames");
     }
 }
