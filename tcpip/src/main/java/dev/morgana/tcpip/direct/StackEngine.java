@@ -46,6 +46,8 @@ public final class StackEngine {
     private final Optional<Ipv4Config> staticConfig;
     private Consumer<String> log = line -> {};
     private long outboxDropped;
+    /** The time of the input or poll being handled, for the DHCP client called back from UDP. */
+    private long lastNow;
 
     /**
      * @param config the static configuration, or empty to lease one by DHCP
@@ -85,8 +87,6 @@ public final class StackEngine {
             apply(dhcp.start(now), now);
         }
     }
-
-    private long lastNow;
 
     private void dhcpInput(ByteBuffer payload) {
         DhcpMessage m;

@@ -50,7 +50,10 @@ public final class TapNetwork implements Network {
         this.fd = fd;
     }
 
-    /** Attaches to the existing TAP interface {@code ifname}, with a random locally administered MAC. */
+    /**
+     * Attaches to the existing TAP interface {@code ifname}, with a random locally administered MAC
+     * and the interface's MTU.
+     */
     public static TapNetwork open(String ifname) throws IOException {
         byte[] b = new byte[6];
         new SecureRandom().nextBytes(b);
@@ -59,7 +62,17 @@ public final class TapNetwork implements Network {
         for (byte x : b) {
             bits = bits << 8 | (x & 0xff);
         }
-        return open(ifname, new MacAddress(bits), 1500);
+        return open(ifname, new MacAddress(bits), interfaceMtu(ifname));
+    }
+
+    /** The MTU the kernel reports for {@code ifname}, or 1500 if it cannot be read. */
+    private static int interfaceMtu(String ifname) {
+        try {
+            int mtu = Integer.parseInt(Files.readString(Path.of("/sys/class/net", ifname, "mtu")).trim());
+            return mtu >= 576 && mtu <= 65535 ? mtu : 1500;
+        } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException e) {
+            return 1500;
+        }
     }
 
     /**

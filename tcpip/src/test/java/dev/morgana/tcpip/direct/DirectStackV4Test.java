@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.morgana.tcpip.netif.Impairments;
 import dev.morgana.tcpip.netif.MemorySwitch;
 import dev.morgana.tcpip.netif.SeededRandom;
+import dev.morgana.tcpip.wire.DhcpMessage;
 import dev.morgana.types.Clock;
 import dev.morgana.types.Console;
 import dev.morgana.types.Ipv4Address;
@@ -110,11 +111,12 @@ class DirectStackV4Test {
         @Override
         public void receive(Ipv4Address source, int sourcePort, int destinationPort, ByteBuffer payload) {
             try {
-                var m = dev.morgana.tcpip.wire.DhcpMessage.parse(payload);
-                int type = m.messageType() == 1 ? 2 : 5;
-                var answer = new dev.morgana.tcpip.wire.DhcpMessage(2, m.xid(), 0, true, Ipv4Address.ANY, Hosts.ip(50), Hosts.ip(1),
-                        Ipv4Address.ANY, m.chaddr(), dev.morgana.tcpip.wire.DhcpMessage.options(53, (byte) type, 54, Hosts.ip(1), 51, 100,
-                                1, Ipv4Address.parse("255.255.255.0"), 3, Hosts.ip(1)));
+                DhcpMessage m = DhcpMessage.parse(payload);
+                int type = m.messageType() == DhcpMessage.DISCOVER ? DhcpMessage.OFFER : DhcpMessage.ACK;
+                DhcpMessage answer = new DhcpMessage(DhcpMessage.BOOTREPLY, m.xid(), 0, true, Ipv4Address.ANY, Hosts.ip(50), Hosts.ip(1),
+                        Ipv4Address.ANY, m.chaddr(), DhcpMessage.options(DhcpMessage.OPT_MESSAGE_TYPE, (byte) type,
+                                DhcpMessage.OPT_SERVER_ID, Hosts.ip(1), DhcpMessage.OPT_LEASE_TIME, 100,
+                                DhcpMessage.OPT_SUBNET_MASK, Ipv4Address.parse("255.255.255.0"), DhcpMessage.OPT_ROUTER, Hosts.ip(1)));
                 udp.send(67, Ipv4Address.BROADCAST, 68, ByteBuffer.wrap(answer.toBytes()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);

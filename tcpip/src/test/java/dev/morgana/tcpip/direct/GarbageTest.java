@@ -35,7 +35,7 @@ class GarbageTest {
 
     /** An Ethernet frame to us around an IPv4 packet with a correct header checksum. */
     private static byte[] ipFrame(SplittableRandom r, int protocol, byte[] body, boolean fragment) {
-        byte[] f = new byte[Ipv4.PAYLOAD + body.length];
+        byte[] f = new byte[dev.morgana.tcpip.ipv4.Ipv4.PAYLOAD_OFFSET + body.length];
         EthernetFrame.writeHeader(f, r.nextInt(4) == 0 ? MacAddress.BROADCAST : US, THEM, EthernetFrame.TYPE_IPV4);
         Ipv4Packet.writeHeader(f, 14, 20 + body.length, r.nextInt(8), false, fragment && r.nextBoolean(),
                 fragment ? r.nextInt(8192) * 8 : 0, 1 + r.nextInt(255), protocol, Hosts.ip(2), r.nextInt(8) == 0 ? Ipv4Address.BROADCAST : Hosts.ip(3));
@@ -44,12 +44,8 @@ class GarbageTest {
             Bytes.put16(f, 24, 0);
             Bytes.put16(f, 24, Checksum.of(f, 14, 20));
         }
-        System.arraycopy(body, 0, f, Ipv4.PAYLOAD, body.length);
+        System.arraycopy(body, 0, f, dev.morgana.tcpip.ipv4.Ipv4.PAYLOAD_OFFSET, body.length);
         return f;
-    }
-
-    private static final class Ipv4 {
-        static final int PAYLOAD = 34;
     }
 
     private static byte[] random(SplittableRandom r, int max) {

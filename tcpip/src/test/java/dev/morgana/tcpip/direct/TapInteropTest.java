@@ -180,6 +180,11 @@ class TapInteropTest {
                     "--user=root", "--no-ping", "--interface=" + tap2, "--bind-interfaces", "--dhcp-range=10.202.0.50,10.202.0.60,255.255.255.0,2m",
                     "--dhcp-option=option:router,10.202.0.1", "--dhcp-leasefile=" + dir.resolve("leases"), "--log-dhcp",
                     "--pid-file=" + dir.resolve("pid"));
+            // Start the client once dnsmasq listens, or its first DISCOVER waits 4 s for a retry.
+            Path dnsmasqLog = dir.resolve("dnsmasq.log");
+            for (int i = 0; i < 100 && !Files.readString(dnsmasqLog).contains("DHCP, sockets bound"); i++) {
+                Thread.sleep(50);
+            }
             try (DirectStackV4 client = DirectStackV4.startDhcp(net2, Clock.system(), new SeededRandom(2), console, Duration.ofSeconds(20))) {
                 Ipv4Address leased = client.addresses().getFirst();
                 int last = leased.bits() & 0xff;
