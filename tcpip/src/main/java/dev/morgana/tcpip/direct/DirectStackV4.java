@@ -46,6 +46,7 @@ public final class DirectStackV4 implements StackV4 {
     private final Udpv4 udp = new DirectUdp();
     private volatile boolean running = true;
     private long sendErrors;
+    private long internalErrors;
     private volatile Throwable failure;
     /** Pings waiting for their reply, so several threads may ping at once. */
     private final Map<PingKey, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
@@ -137,6 +138,11 @@ public final class DirectStackV4 implements StackV4 {
                     try {
                         engine.input(buffer, now());
                         flush();
+                    } catch (RuntimeException e) {
+                        // A bug reached by one frame must not stop the stack for every other one.
+                        if (internalErrors++ == 0) {
+                            console.log("direct stack: internal error on a received frame (counted, frame dropped): " + e);
+                        }
                     } finally {
                         lock.unlock();
                     }
@@ -200,7 +206,7 @@ public final class DirectStackV4 implements StackV4 {
 
     /** A snapshot of every layer's counters. */
     public StackStats stats() {
-        return call(now -> engine.stats(sendErrors));
+        return call(now -> engine.stats(sendErrors, internalErrors));
     }
 
     /**

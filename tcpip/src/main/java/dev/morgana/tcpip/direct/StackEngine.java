@@ -170,8 +170,14 @@ public final class StackEngine {
         return Optional.ofNullable(dhcp);
     }
 
-    public StackStats stats(long sendErrors) {
+    /** The engine's counters plus the runtime's ({@code sendErrors}, {@code internalErrors}). */
+    public StackStats stats(long sendErrors, long internalErrors) {
         return new StackStats(ethif.stats(), arp.stats(), ipv4.stats(), icmp.stats(), udp.stats(),
-                dhcp().map(DhcpClient::stats), sendErrors + outboxDropped);
+                dhcp().map(DhcpClient::stats), sendErrors + outboxDropped, internalErrors);
+    }
+
+    /** The engine's counters, for runtimes that count no errors of their own. */
+    public StackStats stats() {
+        return stats(0, 0);
     }
 }

@@ -14,10 +14,11 @@ import java.util.Optional;
  * A snapshot of the direct stack's counters, per layer: what was received, sent, and dropped
  * for which reason. Printable on a {@link Console}, one line per layer.
  *
- * @param sendErrors frames the network refused to send
+ * @param sendErrors frames the network refused to send, or dropped because too many were queued
+ * @param internalErrors received frames that hit a bug in the stack (dropped; should stay 0)
  */
 public record StackStats(EthifStats ethernet, ArpStats arp, Ipv4Stats ipv4, IcmpStats icmp, UdpStats udp,
-        Optional<DhcpStats> dhcp, long sendErrors) {
+        Optional<DhcpStats> dhcp, long sendErrors, long internalErrors) {
 
     /** Frames or packets dropped as malformed, over all layers. */
     public long malformed() {
@@ -30,7 +31,7 @@ public record StackStats(EthifStats ethernet, ArpStats arp, Ipv4Stats ipv4, Icmp
         var lines = new java.util.ArrayList<String>(List.of("ethernet: " + ethernet, "arp: " + arp, "ipv4: " + ipv4,
                 "icmp: " + icmp, "udp: " + udp));
         dhcp.ifPresent(d -> lines.add("dhcp: " + d));
-        lines.add("send errors: " + sendErrors);
+        lines.add("send errors: " + sendErrors + ", internal errors: " + internalErrors);
         return lines;
     }
 

@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /** The few libc calls TAP needs, bound through FFM, with errno captured after each call. */
+@SuppressWarnings("restricted") // Native calls are this class's purpose; run with --enable-native-access.
 final class Libc {
 
     static final int O_RDWR = 2;

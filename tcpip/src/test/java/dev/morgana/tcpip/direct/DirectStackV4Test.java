@@ -147,6 +147,7 @@ class DirectStackV4Test {
                 t.join(Duration.ofSeconds(10));
             }
             assertEquals(8, answered.get());
+            assertEquals(8, b.stats().icmp().echoesAnswered());
             assertTrue(a.ping(Hosts.ip(4), 1, Duration.ofMillis(200)).isEmpty(), "nobody at 10.0.0.4");
         }
     }

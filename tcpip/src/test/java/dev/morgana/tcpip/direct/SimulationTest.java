@@ -77,14 +77,14 @@ class SimulationTest {
             a.udp().send(4000, Hosts.ip(3), 9999, ByteBuffer.wrap(new byte[] {(byte) i}), hosts.sim.now());
         }
         hosts.sim.runFor(Duration.ofMillis(10));
-        assertEquals(101, b.stats(0).udp().noListener());
-        assertEquals(1 + 10, b.stats(0).icmp().errorsSent(), "one, then a burst of 10");
-        assertEquals(90, b.stats(0).icmp().errorsRateLimited());
-        assertEquals(11, a.stats(0).icmp().received());
+        assertEquals(101, b.stats().udp().noListener());
+        assertEquals(1 + 10, b.stats().icmp().errorsSent(), "one, then a burst of 10");
+        assertEquals(90, b.stats().icmp().errorsRateLimited());
+        assertEquals(11, a.stats().icmp().received());
         hosts.sim.runFor(Duration.ofSeconds(1));
         a.udp().send(4000, Hosts.ip(3), 9999, ByteBuffer.wrap(new byte[] {1}), hosts.sim.now());
         hosts.sim.runFor(Duration.ofMillis(10));
-        assertEquals(12, b.stats(0).icmp().errorsSent(), "tokens come back with time");
+        assertEquals(12, b.stats().icmp().errorsSent(), "tokens come back with time");
     }
 
     @Test
@@ -95,14 +95,14 @@ class SimulationTest {
         List<Datagram> got = listen(b, 9000);
         a.udp().send(4000, Hosts.ip(3), 9000, ByteBuffer.wrap(new byte[] {1}), hosts.sim.now());
         hosts.sim.runFor(Duration.ofSeconds(1));
-        long requests = a.stats(0).arp().requestsSent();
+        long requests = a.stats().arp().requestsSent();
         assertEquals(1, requests);
         assertTrue(a.arp().lookup(Hosts.ip(3), hosts.sim.now()).isPresent());
         hosts.sim.runFor(Duration.ofSeconds(61));
         assertTrue(a.arp().lookup(Hosts.ip(3), hosts.sim.now()).isEmpty(), "expired after 60 s");
         a.udp().send(4000, Hosts.ip(3), 9000, ByteBuffer.wrap(new byte[] {2}), hosts.sim.now());
         hosts.sim.runFor(Duration.ofSeconds(1));
-        assertEquals(2, a.stats(0).arp().requestsSent());
+        assertEquals(2, a.stats().arp().requestsSent());
         assertEquals(2, got.size());
     }
 
@@ -112,8 +112,8 @@ class SimulationTest {
         StackEngine a = hosts.host(2);
         a.udp().send(4000, Hosts.ip(77), 9000, ByteBuffer.wrap(new byte[] {1}), hosts.sim.now());
         hosts.sim.runFor(Duration.ofSeconds(10));
-        assertEquals(3, a.stats(0).arp().requestsSent());
-        assertEquals(1, a.stats(0).arp().resolutionsFailed());
+        assertEquals(3, a.stats().arp().requestsSent());
+        assertEquals(1, a.stats().arp().resolutionsFailed());
         assertEquals(Long.MAX_VALUE, a.nextDeadline());
     }
 
@@ -134,7 +134,7 @@ class SimulationTest {
             hosts.sim.runFor(Duration.ofMillis(10));
         }
         hosts.sim.runFor(Duration.ofSeconds(1));
-        return got.stream().map(d -> Byte.toString(d.payload()[0])).toList() + " " + b.stats(0) + " at " + hosts.sim.now();
+        return got.stream().map(d -> Byte.toString(d.payload()[0])).toList() + " " + b.stats() + " at " + hosts.sim.now();
     }
 
     @Test
@@ -158,7 +158,7 @@ class SimulationTest {
         for (Datagram d : got) {
             assertArrayEquals(sent.get(d.payload()[0] & 0xff), d.payload(), "a delivered datagram is never corrupt");
         }
-        StackStats stats = b.stats(0);
+        StackStats stats = b.stats();
         assertTrue(stats.malformed() > 0, "corrupted frames were counted: " + stats.lines());
         assertTrue(hosts.network.stats().lost() > 0, "the link lost frames");
     }

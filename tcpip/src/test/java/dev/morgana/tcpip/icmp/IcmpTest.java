@@ -49,7 +49,7 @@ class IcmpTest {
         // Ethernet header, IP addresses and the whole ICMP message are identical; Linux's IP id is its own.
         assertArrayEquals(Arrays.copyOf(linux, 14), Arrays.copyOf(ours, 14));
         assertArrayEquals(Arrays.copyOfRange(linux, 26, linux.length), Arrays.copyOfRange(ours, 26, ours.length));
-        assertEquals(1, e.stats(0).icmp().echoesAnswered());
+        assertEquals(1, e.stats().icmp().echoesAnswered());
     }
 
     @Test
@@ -77,7 +77,7 @@ class IcmpTest {
         ByteBuffer.wrap(request).putShort(24, (short) dev.morgana.tcpip.wire.Checksum.update32(sum, oldDst, newDst));
         e.input(ByteBuffer.wrap(request), 0);
         assertEquals(null, e.nextFrame());
-        assertEquals(1, e.stats(0).icmp().received());
+        assertEquals(1, e.stats().icmp().received());
         e.input(ByteBuffer.wrap(LinuxFrames.frame("icmp-port-unreachable")), 0);
         assertEquals(null, e.nextFrame());
     }
