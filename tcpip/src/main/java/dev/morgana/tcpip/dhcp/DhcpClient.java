@@ -30,6 +30,9 @@ public final class DhcpClient {
     /** REQUESTs sent for one offer before starting over. */
     private static final int MAX_REQUESTS = 4;
     private static final long MIN_RENEW_RETRY = 60 * SECOND;
+    /** Options asked of the server (option 55). */
+    private static final byte[] PARAMETERS = {DhcpMessage.OPT_SUBNET_MASK, DhcpMessage.OPT_ROUTER, DhcpMessage.OPT_DNS,
+        DhcpMessage.OPT_LEASE_TIME, DhcpMessage.OPT_RENEWAL_TIME, DhcpMessage.OPT_REBINDING_TIME};
 
     private final MacAddress mac;
     private final Random random;
@@ -75,10 +78,12 @@ public final class DhcpClient {
         state = State.SELECTING;
         xid = random.nextInt();
         retry = FIRST_RETRY;
-        out.add(broadcast(request(DhcpMessage.DISCOVER, Ipv4Address.ANY, Map.of(
-                DhcpMessage.OPT_PARAMETER_LIST, new byte[] {DhcpMessage.OPT_SUBNET_MASK, DhcpMessage.OPT_ROUTER, DhcpMessage.OPT_DNS,
-                    DhcpMessage.OPT_LEASE_TIME, DhcpMessage.OPT_RENEWAL_TIME, DhcpMessage.OPT_REBINDING_TIME}))));
+        out.add(broadcast(discoverMessage()));
         deadline = now + jitter(retry);
+    }
+
+    private DhcpMessage discoverMessage() {
+        return request(DhcpMessage.DISCOVER, Ipv4Address.ANY, Map.of(DhcpMessage.OPT_PARAMETER_LIST, PARAMETERS));
     }
 
     private long jitter(long base) {
@@ -107,7 +112,7 @@ public final class DhcpClient {
         return request(DhcpMessage.REQUEST, Ipv4Address.ANY, Map.of(
                 DhcpMessage.OPT_REQUESTED_IP, offered.toBytes(),
                 DhcpMessage.OPT_SERVER_ID, offerServer.toBytes(),
-                DhcpMessage.OPT_PARAMETER_LIST, new byte[] {DhcpMessage.OPT_SUBNET_MASK, DhcpMessage.OPT_ROUTER, DhcpMessage.OPT_DNS}));
+                DhcpMessage.OPT_PARAMETER_LIST, PARAMETERS));
     }
 
     /** Handles a message received on port 68. */
@@ -208,7 +213,7 @@ public final class DhcpClient {
             case INIT -> discover(now, out);
             case SELECTING -> {
                 retry = Math.min(MAX_RETRY, retry * 2);
-                out.add(broadcast(request(DhcpMessage.DISCOVER, Ipv4Address.ANY, Map.of())));
+                out.add(broadcast(discoverMessage()));
                 deadline = now + jitter(retry);
             }
             case REQUESTING -> {
