@@ -15,12 +15,15 @@ import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of every parser and of the whole stack (run with JAZZER_FUZZ=1; without
  * it, the seeds under FrameFuzzTestInputs run as a regression test). The seeds are the frames
  * captured from Linux and dnsmasq, re-addressed to the stacks below.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // Each seed takes milliseconds; a fuzzing run stops at maxDuration.
 class FrameFuzzTest {
 
     private static final MacAddress LINUX_TWIN = MacAddress.parse("0e:25:45:2e:77:8f");
