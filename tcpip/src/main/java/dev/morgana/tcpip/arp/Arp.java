@@ -35,6 +35,7 @@ public final class Arp {
     private final LinkedHashMap<Ipv4Address, Entry> cache = new LinkedHashMap<>(16, 0.75f, true);
     private final LinkedHashMap<Ipv4Address, Pending> pending = new LinkedHashMap<>();
     private Ipv4Address address = Ipv4Address.ANY;
+    private java.util.function.Consumer<ArpPacket> observer = p -> {};
     private long malformed;
     private long requestsSent;
     private long repliesSent;
@@ -61,6 +62,19 @@ public final class Arp {
             send(MacAddress.BROADCAST, new ArpPacket(ArpPacket.REQUEST, ethif.mac(), newAddress,
                     new MacAddress(0), newAddress));
         }
+    }
+
+    /**
+     * Sends an ARP probe for {@code target} (RFC 5227: sender address 0.0.0.0), to learn whether
+     * another host uses it before we do. Answers reach the {@link #observe observer}.
+     */
+    public void probe(Ipv4Address target) {
+        send(MacAddress.BROADCAST, new ArpPacket(ArpPacket.REQUEST, ethif.mac(), Ipv4Address.ANY, new MacAddress(0), target));
+    }
+
+    /** Shows every well-formed ARP packet received to {@code observer} (for address conflict checks). */
+    public void observe(java.util.function.Consumer<ArpPacket> observer) {
+        this.observer = observer;
     }
 
     /** The cached hardware address of {@code ip}, if known and fresh. */
@@ -128,6 +142,10 @@ public final class Arp {
             malformed++;
             return;
         }
+        if (sender.equals(ethif.mac())) {
+            return;
+        }
+        observer.accept(p);
         boolean forUs = !address.equals(Ipv4Address.ANY) && p.targetIp().equals(address);
         if (!address.equals(Ipv4Address.ANY) && p.senderIp().equals(address) && !sender.equals(ethif.mac())) {
             conflicts++;

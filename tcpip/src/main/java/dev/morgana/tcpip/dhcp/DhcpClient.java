@@ -15,14 +15,16 @@ import java.util.Optional;
  * {@link DhcpEvent}s out, and {@link #nextDeadline()} for its timers.
  *
  * <p>INIT sends DISCOVER; SELECTING takes the first OFFER and sends REQUEST; REQUESTING waits for
- * ACK (bound) or NAK (back to INIT). BOUND renews by unicast at T1 (RENEWING), rebroadcasts at T2
+ * ACK or NAK (back to INIT). After an ACK, PROBING asks the runtime to check the address by ARP
+ * ({@link DhcpEvent.Probe}) and binds a second later unless told {@link #addressInUse}, which
+ * sends DECLINE. BOUND renews by unicast at T1 (RENEWING), rebroadcasts at T2
  * (REBINDING) and gives the address up at expiry. Retransmissions back off exponentially from 4 s
  * to 64 s with ±1 s of randomness (4.1); a NAK restarts after a short random pause.
  */
 public final class DhcpClient {
 
     /** The client's states (RFC 2131 figure 5). */
-    public enum State { INIT, SELECTING, REQUESTING, BOUND, RENEWING, REBINDING }
+    public enum State { INIT, SELECTING, REQUESTING, PROBING, BOUND, RENEWING, REBINDING }
 
     private static final long SECOND = 1_000_000_000L;
     private static final long FIRST_RETRY = 4 * SECOND;
@@ -30,6 +32,11 @@ public final class DhcpClient {
     /** REQUESTs sent for one offer before starting over. */
     private static final int MAX_REQUESTS = 4;
     private static final long MIN_RENEW_RETRY = 60 * SECOND;
+    /** ARP probes of a new address, and the time between them (RFC 5227 waits longer; we keep start-up short). */
+    private static final int PROBES = 2;
+    private static final long PROBE_INTERVAL = SECOND / 2;
+    /** Wait after declining an address in use (RFC 2131 3.1 step 5: at least 10 seconds). */
+    private static final long DECLINE_PAUSE = 10 * SECOND;
     /** Options asked of the server (option 55). */
     private static final byte[] PARAMETERS = {DhcpMessage.OPT_SUBNET_MASK, DhcpMessage.OPT_ROUTER, DhcpMessage.OPT_DNS,
         DhcpMessage.OPT_LEASE_TIME, DhcpMessage.OPT_RENEWAL_TIME, DhcpMessage.OPT_REBINDING_TIME};
@@ -45,6 +52,9 @@ public final class DhcpClient {
     private Ipv4Address offered = Ipv4Address.ANY;
     private Ipv4Address offerServer = Ipv4Address.ANY;
     private Lease lease;
+    private Lease probing;
+    private int probesSent;
+    private long declines;
     private long malformed;
     private long ignored;
     private long naks;
@@ -139,8 +149,15 @@ public final class DhcpClient {
                 }
             }
             case REQUESTING, RENEWING, REBINDING -> {
-                if (type == DhcpMessage.ACK && validAddress(m.yiaddr())) {
-                    bind(m, now, out);
+                if (type == DhcpMessage.ACK && validAddress(m.yiaddr()) && state == State.REQUESTING) {
+                    // A new address: check by ARP that nobody uses it before binding (RFC 2131 4.4.1).
+                    probing = leaseFrom(m);
+                    state = State.PROBING;
+                    probesSent = 1;
+                    deadline = now + PROBE_INTERVAL;
+                    out.add(new DhcpEvent.Probe(probing.address()));
+                } else if (type == DhcpMessage.ACK && validAddress(m.yiaddr())) {
+                    bind(leaseFrom(m), out);
                 } else if (type == DhcpMessage.NAK && (state != State.REQUESTING || fromServer(m, offerServer))) {
                     naks++;
                     if (lease != null) {
@@ -172,7 +189,32 @@ public final class DhcpClient {
         deadline = now + SECOND + Integer.toUnsignedLong(random.nextInt()) % SECOND;
     }
 
-    private void bind(DhcpMessage ack, long now, List<DhcpEvent> out) {
+    /**
+     * Reports that {@code address} answered an ARP probe or was probed by another host while we
+     * checked it: the client declines it and starts over after a pause.
+     */
+    public List<DhcpEvent> addressInUse(Ipv4Address address, long now) {
+        List<DhcpEvent> out = new ArrayList<>();
+        if (state != State.PROBING || !address.equals(probing.address())) {
+            return out;
+        }
+        declines++;
+        out.add(broadcast(request(DhcpMessage.DECLINE, Ipv4Address.ANY, Map.of(
+                DhcpMessage.OPT_REQUESTED_IP, address.toBytes(), DhcpMessage.OPT_SERVER_ID, probing.server().toBytes()))));
+        probing = null;
+        state = State.INIT;
+        deadline = now + DECLINE_PAUSE;
+        return out;
+    }
+
+    private void bind(Lease newLease, List<DhcpEvent> out) {
+        lease = newLease;
+        state = State.BOUND;
+        deadline = lease.t1();
+        out.add(new DhcpEvent.Bound(lease));
+    }
+
+    private Lease leaseFrom(DhcpMessage ack) {
         Ipv4Address server = ack.address(DhcpMessage.OPT_SERVER_ID).orElse(lease != null ? lease.server() : offerServer);
         long leaseSeconds = Math.max(ack.seconds(DhcpMessage.OPT_LEASE_TIME).orElse(3600L), 10L);
         long t1 = ack.seconds(DhcpMessage.OPT_RENEWAL_TIME).orElse(leaseSeconds / 2);
@@ -186,11 +228,8 @@ public final class DhcpClient {
         Ipv4Address mask = ack.address(DhcpMessage.OPT_SUBNET_MASK).filter(DhcpClient::contiguous)
                 .orElseGet(() -> defaultMask(ack.yiaddr()));
         Optional<Ipv4Address> router = ack.addresses(DhcpMessage.OPT_ROUTER).stream().findFirst();
-        lease = new Lease(ack.yiaddr(), mask, router, ack.addresses(DhcpMessage.OPT_DNS), server,
+        return new Lease(ack.yiaddr(), mask, router, ack.addresses(DhcpMessage.OPT_DNS), server,
                 Duration.ofSeconds(leaseSeconds), Duration.ofSeconds(t1), Duration.ofSeconds(t2), requestSentAt);
-        state = State.BOUND;
-        deadline = lease.t1();
-        out.add(new DhcpEvent.Bound(lease));
     }
 
     private static boolean contiguous(Ipv4Address mask) {
@@ -224,6 +263,17 @@ public final class DhcpClient {
                     retry = Math.min(MAX_RETRY, retry * 2);
                     out.add(broadcast(selectingRequest()));
                     deadline = now + jitter(retry);
+                }
+            }
+            case PROBING -> {
+                if (probesSent < PROBES) {
+                    probesSent++;
+                    deadline = now + PROBE_INTERVAL;
+                    out.add(new DhcpEvent.Probe(probing.address()));
+                } else {
+                    Lease checked = probing;
+                    probing = null;
+                    bind(checked, out);
                 }
             }
             case BOUND -> {
@@ -266,9 +316,9 @@ public final class DhcpClient {
     }
 
     public DhcpStats stats() {
-        return new DhcpStats(state, malformed, ignored, naks);
+        return new DhcpStats(state, malformed, ignored, naks, declines);
     }
 
     /** Counters of the DHCP client. */
-    public record DhcpStats(State state, long malformed, long ignored, long naks) {}
+    public record DhcpStats(State state, long malformed, long ignored, long naks, long declines) {}
 }

@@ -12,6 +12,12 @@ public sealed interface DhcpEvent {
      */
     record Send(DhcpMessage message, Ipv4Address source, Ipv4Address destination) implements DhcpEvent {}
 
+    /**
+     * Check by ARP that no host uses {@code address} (a probe: sender address 0.0.0.0), and call
+     * {@link DhcpClient#addressInUse} if one answers.
+     */
+    record Probe(Ipv4Address address) implements DhcpEvent {}
+
     /** A lease was obtained or renewed: configure the interface with it. */
     record Bound(Lease lease) implements DhcpEvent {}
 

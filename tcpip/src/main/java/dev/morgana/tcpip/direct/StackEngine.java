@@ -10,8 +10,10 @@ import dev.morgana.tcpip.ipv4.Ipv4;
 import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.ipv4.ReassemblyConfig;
 import dev.morgana.tcpip.udp.Udp;
+import dev.morgana.tcpip.wire.ArpPacket;
 import dev.morgana.tcpip.wire.DhcpMessage;
 import dev.morgana.tcpip.wire.MalformedPacketException;
+import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Random;
 import java.nio.ByteBuffer;
@@ -48,6 +50,7 @@ public final class StackEngine {
     private long outboxDropped;
     /** The time of the input or poll being handled, for the DHCP client called back from UDP. */
     private long lastNow;
+    private Ipv4Address probedAddress = Ipv4Address.ANY;
 
     /**
      * @param config the static configuration, or empty to lease one by DHCP
@@ -63,6 +66,7 @@ public final class StackEngine {
         this.dhcp = config.isPresent() ? null : new DhcpClient(mac, random);
         if (dhcp != null) {
             udp.listen(DHCP_CLIENT_PORT, (src, sport, dport, payload) -> dhcpInput(payload));
+            arp.observe(this::checkProbedAddress);
         }
     }
 
@@ -99,9 +103,27 @@ public final class StackEngine {
         apply(dhcp.input(m, lastNow), lastNow);
     }
 
+    /** Someone else answering for, or probing, the address DHCP offered us means it is taken. */
+    private void checkProbedAddress(ArpPacket p) {
+        if (dhcp.state() != DhcpClient.State.PROBING) {
+            return;
+        }
+        Ipv4Address probed = probedAddress;
+        boolean answers = p.senderIp().equals(probed);
+        boolean probesToo = p.senderIp().equals(Ipv4Address.ANY) && p.targetIp().equals(probed);
+        if (answers || probesToo) {
+            log.accept("dhcp: " + probed + " is in use by " + p.senderMac() + ", declining it");
+            apply(dhcp.addressInUse(probed, lastNow), lastNow);
+        }
+    }
+
     private void apply(List<DhcpEvent> events, long now) {
         for (DhcpEvent e : events) {
             switch (e) {
+                case DhcpEvent.Probe p -> {
+                    probedAddress = p.address();
+                    arp.probe(p.address());
+                }
                 case DhcpEvent.Send s -> udp.send(DHCP_CLIENT_PORT, s.destination(), DHCP_SERVER_PORT, ByteBuffer.wrap(s.message().toBytes()), now);
                 case DhcpEvent.Bound b -> {
                     if (!b.lease().address().equals(ipv4.config().address())) {

@@ -69,9 +69,14 @@ class DhcpClientTest {
         assertEquals(discover.xid(), request.xid());
         assertEquals(Optional.of(OFFERED), request.address(DhcpMessage.OPT_REQUESTED_IP));
         assertEquals(Optional.of(SERVER), request.address(DhcpMessage.OPT_SERVER_ID));
-        List<DhcpEvent> bound = client.input(reply(request, DhcpMessage.ACK, DhcpMessage.options(DhcpMessage.OPT_LEASE_TIME, 1000,
+        List<DhcpEvent> probe = client.input(reply(request, DhcpMessage.ACK, DhcpMessage.options(DhcpMessage.OPT_LEASE_TIME, 1000,
                 DhcpMessage.OPT_RENEWAL_TIME, 300, DhcpMessage.OPT_REBINDING_TIME, 600, DhcpMessage.OPT_SUBNET_MASK,
                 Ipv4Address.parse("255.255.0.0"), DhcpMessage.OPT_ROUTER, SERVER)), 2 * SECOND);
+        assertEquals(List.of(new DhcpEvent.Probe(OFFERED)), probe, "the address is checked by ARP first");
+        assertEquals(DhcpClient.State.PROBING, client.state());
+        assertEquals(List.of(new DhcpEvent.Probe(OFFERED)), client.poll(client.nextDeadline()));
+        assertEquals(3 * SECOND, client.nextDeadline(), "bound one second after the ACK");
+        List<DhcpEvent> bound = client.poll(3 * SECOND);
         Lease lease = assertInstanceOf(DhcpEvent.Bound.class, bound.getFirst()).lease();
         assertEquals(new Lease(OFFERED, Ipv4Address.parse("255.255.0.0"), Optional.of(SERVER), List.of(), SERVER,
                 Duration.ofSeconds(1000), Duration.ofSeconds(300), Duration.ofSeconds(600), SECOND), lease);
@@ -87,8 +92,9 @@ class DhcpClientTest {
     void missingTimersDefaultToHalfAndSevenEighthsOfTheLease() {
         DhcpMessage discover = sent(client.start(0));
         DhcpMessage request = sent(client.input(reply(discover, DhcpMessage.OFFER, Map.of()), 0));
-        Lease lease = ((DhcpEvent.Bound) client.input(reply(request, DhcpMessage.ACK,
-                DhcpMessage.options(DhcpMessage.OPT_LEASE_TIME, 800)), 0).getFirst()).lease();
+        client.input(reply(request, DhcpMessage.ACK, DhcpMessage.options(DhcpMessage.OPT_LEASE_TIME, 800)), 0);
+        client.poll(client.nextDeadline());
+        Lease lease = ((DhcpEvent.Bound) client.poll(client.nextDeadline()).getFirst()).lease();
         assertEquals(Duration.ofSeconds(400), lease.renewalTime());
         assertEquals(Duration.ofSeconds(700), lease.rebindingTime());
         assertEquals(Ipv4Address.parse("255.255.255.0"), lease.netmask(), "class C default without option 1");
@@ -105,6 +111,23 @@ class DhcpClientTest {
         DhcpMessage rediscover = sent(client.poll(client.nextDeadline()));
         assertEquals(DhcpMessage.DISCOVER, rediscover.messageType());
         assertNotEquals(discover.xid(), rediscover.xid());
+    }
+
+    @Test
+    void declinesAnAddressInUseAndWaitsTenSeconds() {
+        DhcpMessage discover = sent(client.start(0));
+        DhcpMessage request = sent(client.input(reply(discover, DhcpMessage.OFFER, Map.of()), 0));
+        client.input(reply(request, DhcpMessage.ACK, Map.of()), SECOND);
+        assertEquals(List.of(), client.addressInUse(Ipv4Address.parse("192.168.1.78"), SECOND), "another address is no conflict");
+        DhcpMessage decline = sent(client.addressInUse(OFFERED, SECOND));
+        assertEquals(DhcpMessage.DECLINE, decline.messageType());
+        assertEquals(Optional.of(OFFERED), decline.address(DhcpMessage.OPT_REQUESTED_IP));
+        assertEquals(Optional.of(SERVER), decline.address(DhcpMessage.OPT_SERVER_ID));
+        assertEquals(Ipv4Address.ANY, decline.ciaddr());
+        assertEquals(DhcpClient.State.INIT, client.state());
+        assertEquals(11 * SECOND, client.nextDeadline());
+        assertEquals(1, client.stats().declines());
+        assertTrue(client.lease().isEmpty());
     }
 
     @Test

@@ -52,10 +52,22 @@ class DhcpLeaseTest {
     }
 
     @Test
+    void declinesAnAddressAnotherHostAnswersFor() {
+        List<String> log = new ArrayList<>();
+        client.onLog(log::add);
+        hosts.host(50);
+        assertTrue(hosts.sim.runUntil(() -> state() == DhcpClient.State.BOUND, Duration.ofSeconds(30)));
+        assertEquals(Hosts.ip(51), client.ipv4().config().address());
+        assertEquals(1, server.count(DhcpMessage.DECLINE));
+        assertEquals(1, client.dhcp().orElseThrow().stats().declines());
+        assertEquals("dhcp: 10.0.0.50 is in use by 02:00:00:00:00:32, declining it", log.getFirst());
+    }
+
+    @Test
     void renewsByUnicastAtT1AndKeepsTheAddress() {
         bind();
-        long boundAt = hosts.sim.now();
-        hosts.sim.runFor(Duration.ofSeconds(49));
+        // T1 = 50 s counts from the REQUEST, sent at once; binding waited 1 s for ARP probes.
+        hosts.sim.runFor(Duration.ofSeconds(48));
         assertEquals(2, server.received.size(), "nothing before T1 = 50 s");
         hosts.sim.runFor(Duration.ofSeconds(2));
         assertEquals(3, server.received.size());
@@ -64,7 +76,7 @@ class DhcpLeaseTest {
         assertEquals(Hosts.ip(50), renewal.ciaddr(), "renewal names the address in ciaddr");
         assertTrue(renewal.address(DhcpMessage.OPT_REQUESTED_IP).isEmpty());
         assertEquals(DhcpClient.State.BOUND, state());
-        assertTrue(client.dhcp().orElseThrow().lease().orElseThrow().acquired() >= boundAt + Duration.ofSeconds(50).toNanos());
+        assertTrue(client.dhcp().orElseThrow().lease().orElseThrow().acquired() >= Duration.ofSeconds(50).toNanos());
         assertEquals(Hosts.ip(50), client.ipv4().config().address());
     }
 
@@ -90,7 +102,8 @@ class DhcpLeaseTest {
     void nakDuringRenewalDropsTheAddressAndStartsOver() {
         bind();
         server.mode = FakeDhcpServer.Mode.NAK;
-        hosts.sim.runFor(Duration.ofSeconds(51));
+        // Just past T1 (50 s after the REQUEST; bound 1 s after it), before the restart's pause ends.
+        hosts.sim.runFor(Duration.ofMillis(49_500));
         assertEquals(Ipv4Address.ANY, client.ipv4().config().address());
         assertEquals(1, client.dhcp().orElseThrow().stats().naks());
         server.mode = FakeDhcpServer.Mode.ANSWER;

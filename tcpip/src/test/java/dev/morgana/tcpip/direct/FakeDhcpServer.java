@@ -33,6 +33,11 @@ final class FakeDhcpServer {
             throw new AssertionError(e);
         }
         received.add(m);
+        if (m.messageType() == DhcpMessage.DECLINE) {
+            // The declined address is taken by someone: offer the next one.
+            nextAddress = new Ipv4Address(nextAddress.bits() + 1);
+            return;
+        }
         if (mode == Mode.SILENT) {
             return;
         }
