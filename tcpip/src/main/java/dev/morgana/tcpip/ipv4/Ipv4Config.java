@@ -23,10 +23,34 @@ public record Ipv4Config(Ipv4Address address, Ipv4Address netmask, Optional<Ipv4
         }
     }
 
-    /** Parses the keys' values: "10.0.0.2", "255.255.255.0", and "10.0.0.1" or empty. */
+    /**
+     * Parses the keys' values: IP "10.0.0.2", NETMASK "255.255.255.0", GATEWAY "10.0.0.1" or empty.
+     *
+     * @throws IllegalArgumentException naming the key whose value is wrong
+     */
     public static Ipv4Config parse(String ip, String netmask, String gateway) {
-        return new Ipv4Config(Ipv4Address.parse(ip), Ipv4Address.parse(netmask),
-                gateway == null || gateway.isBlank() ? Optional.empty() : Optional.of(Ipv4Address.parse(gateway)));
+        Ipv4Address address = key("IP", ip);
+        Ipv4Address mask = key("NETMASK", netmask);
+        Optional<Ipv4Address> router = gateway == null || gateway.isBlank() ? Optional.empty() : Optional.of(key("GATEWAY", gateway));
+        if (address.equals(Ipv4Address.ANY)) {
+            throw new IllegalArgumentException("IP: 0.0.0.0 is not an address a stack can use (or set DHCP=true)");
+        }
+        try {
+            return new Ipv4Config(address, mask, router);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((e.getMessage().startsWith("netmask") ? "NETMASK: " : "GATEWAY: ") + e.getMessage(), e);
+        }
+    }
+
+    private static Ipv4Address key(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + ": missing");
+        }
+        try {
+            return Ipv4Address.parse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     public boolean configured() {
