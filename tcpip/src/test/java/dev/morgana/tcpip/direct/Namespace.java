@@ -74,6 +74,11 @@ final class Namespace implements AutoCloseable {
         check(run(10, "ip", "-n", name, "link", "set", tap, "up"));
     }
 
+    /** The file that names this namespace, for setns(2). */
+    Path path() {
+        return Path.of("/var/run/netns", name);
+    }
+
     /** Runs {@code command} inside the namespace, for at most {@code seconds}. */
     Result exec(int seconds, String... command) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
