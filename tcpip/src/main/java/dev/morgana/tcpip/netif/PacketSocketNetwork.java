@@ -19,15 +19,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * VM's NIC, whose kernel IP stack is left unconfigured. The stack takes the interface's own MAC
  * address and MTU. Frames the host itself sends on the interface are not received back.
  *
- * <p>Caveat: frames the local kernel sends with checksum offload (a veth peer, for example) carry
- * unfinished TCP/UDP checksums and are dropped by the stack as corrupt; a real or virtio NIC
- * delivers finished ones.
+ * <p>Frames that the local kernel sent with checksum offload (a veth peer, a virtio NIC with guest
+ * checksum offload) carry unfinished TCP/UDP checksums; the kernel marks them
+ * (TP_STATUS_CSUMNOTREADY) and this class fills the checksum in before the stack sees them.
  */
 public final class PacketSocketNetwork implements Network {
 
     private static final int BUFFER = 65536 + 64;
     private static final int IFNAMSIZ = 16;
     private static final int SOCKADDR_LL = 20;
+    /** Room for one cmsghdr (16 bytes) with a tpacket_auxdata (20 bytes), aligned. */
+    private static final int CONTROL = 64;
 
     private final String ifname;
     private final MacAddress mac;
@@ -38,7 +40,9 @@ public final class PacketSocketNetwork implements Network {
     private final MemorySegment txBuffer = arena.allocate(BUFFER);
     private final MemorySegment pollFd = arena.allocate(8);
     private final MemorySegment from = arena.allocate(SOCKADDR_LL);
-    private final MemorySegment fromLength = arena.allocate(ValueLayout.JAVA_INT);
+    private final MemorySegment iovec = arena.allocate(16, 8);
+    private final MemorySegment control = arena.allocate(CONTROL, 8);
+    private final MemorySegment message = arena.allocate(56, 8);
     private final MemorySegment rxErrno = Libc.errnoSegment(arena);
     private final MemorySegment txErrno = Libc.errnoSegment(arena);
     private final ReentrantLock rxLock = new ReentrantLock();
@@ -130,6 +134,10 @@ public final class PacketSocketNetwork implements Network {
                 addr.set(ValueLayout.JAVA_SHORT, 2, Libc.ETH_P_ALL_BE);
                 addr.set(ValueLayout.JAVA_INT, 4, index);
                 check((int) Libc.BIND.invokeExact(err, fd, addr, SOCKADDR_LL), err, "bind to " + ifname);
+                // Ask for each frame's status, to learn which checksums the kernel left to offload.
+                MemorySegment one = call.allocateFrom(ValueLayout.JAVA_INT, 1);
+                check((int) Libc.SETSOCKOPT.invokeExact(err, fd, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, one, 4), err,
+                        "enable PACKET_AUXDATA on " + ifname);
                 return new PacketSocketNetwork(ifname, new MacAddress(macBits), mtu, fd);
             } catch (IOException e) {
                 int ignored = (int) Libc.CLOSE.invokeExact(fd);
@@ -213,8 +221,8 @@ public final class PacketSocketNetwork implements Network {
                 if (ready <= 0) {
                     return false;
                 }
-                fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_LL);
-                long n = (long) Libc.RECVFROM.invokeExact(rxErrno, fd, rxBuffer, (long) BUFFER, 0, from, fromLength);
+                prepareMessage();
+                long n = (long) Libc.RECVMSG.invokeExact(rxErrno, fd, message, 0);
                 if (n < 0) {
                     int errno = Libc.errno(rxErrno);
                     if (errno == Libc.EINTR || errno == Libc.EAGAIN) {
@@ -231,6 +239,9 @@ public final class PacketSocketNetwork implements Network {
                 }
                 int len = (int) n;
                 MemorySegment.copy(rxBuffer, 0, MemorySegment.ofBuffer(dst), 0, len);
+                if (checksumNotReady()) {
+                    OffloadedChecksums.complete(dst, dst.position(), dst.position() + len);
+                }
                 dst.position(dst.position() + len);
                 return true;
             }
@@ -241,6 +252,34 @@ public final class PacketSocketNetwork implements Network {
         } finally {
             rxLock.unlock();
         }
+    }
+
+    /** Points the msghdr at the source address, the frame buffer and the control buffer. */
+    private void prepareMessage() {
+        iovec.set(ValueLayout.ADDRESS, 0, rxBuffer);
+        iovec.set(ValueLayout.JAVA_LONG, 8, BUFFER);
+        message.set(ValueLayout.ADDRESS, 0, from);
+        message.set(ValueLayout.JAVA_INT, 8, SOCKADDR_LL);
+        message.set(ValueLayout.ADDRESS, 16, iovec);
+        message.set(ValueLayout.JAVA_LONG, 24, 1);
+        message.set(ValueLayout.ADDRESS, 32, control);
+        message.set(ValueLayout.JAVA_LONG, 40, CONTROL);
+        message.set(ValueLayout.JAVA_INT, 48, 0);
+    }
+
+    /** True if the PACKET_AUXDATA control message says the frame's checksum was left to offload. */
+    private boolean checksumNotReady() {
+        long controlLength = message.get(ValueLayout.JAVA_LONG, 40);
+        if (controlLength < 16 + 4) {
+            return false;
+        }
+        long cmsgLength = control.get(ValueLayout.JAVA_LONG, 0);
+        int level = control.get(ValueLayout.JAVA_INT, 8);
+        int type = control.get(ValueLayout.JAVA_INT, 12);
+        if (cmsgLength < 16 + 4 || level != Libc.SOL_PACKET || type != Libc.PACKET_AUXDATA) {
+            return false;
+        }
+        return (control.get(ValueLayout.JAVA_INT, 16) & Libc.TP_STATUS_CSUMNOTREADY) != 0;
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -39,13 +41,18 @@ class TapNetworkTest {
         Assumptions.assumeTrue(root && Files.exists(Path.of("/dev/net/tun")) && !run("sh", "-c", "command -v setpriv").isBlank(),
                 "needs root, /dev/net/tun and setpriv to run a probe as user nobody");
         String tap = "mgtp" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000000));
-        run("ip", "tuntap", "add", "dev", tap, "mode", "tap");
+        // Owned by root: another user may not attach to it even when /dev/net/tun is open to all.
+        run("ip", "tuntap", "add", "dev", tap, "mode", "tap", "user", "0");
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classpath = String.join(":", location(TapOpenProbe.class), location(TapNetwork.class), location(dev.morgana.types.Network.class));
             String out = run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java, "--enable-native-access=ALL-UNNAMED",
                     "-cp", classpath, TapOpenProbe.class.getName(), tap);
-            assertEquals("TAP: no permission to open /dev/net/tun (run as root or with CAP_NET_ADMIN)", out.trim());
+            boolean tunOpenToAll = Files.getPosixFilePermissions(Path.of("/dev/net/tun")).containsAll(
+                    Set.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE));
+            assertEquals(tunOpenToAll
+                    ? "TAP: no permission to attach to " + tap + " (run as root, or create it for this user: ip tuntap add " + tap + " mode tap user $USER)"
+                    : "TAP: no permission to open /dev/net/tun (run as root or with CAP_NET_ADMIN)", out.trim());
         } finally {
             run("ip", "link", "del", tap);
         }
