@@ -15,6 +15,11 @@ needs=(
     "skopeo skopeo"
     "umoci umoci"
     "openssl openssl"
+    "ip iproute2"
+    "ping iputils-ping"
+    "dnsmasq dnsmasq-base"
+    "socat socat"
+    "tshark tshark"
 )
 
 missing=()

@@ -1,0 +1,286 @@
+package dev.morgana.tcpip.direct;
+
+import dev.morgana.tcpip.ipv4.Ipv4Config;
+import dev.morgana.types.Clock;
+import dev.morgana.types.Console;
+import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.Network;
+import dev.morgana.types.Random;
+import dev.morgana.types.StackV4;
+import dev.morgana.types.Tcpv4;
+import dev.morgana.types.Udpv4;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The from-scratch stack over a {@link Network}: a {@link StackEngine} driven by one event-loop
+ * thread, which waits on the network for at most the time left to the engine's next deadline.
+ * Application threads call in under a lock; frames they cause are sent at once.
+ *
+ * <p>TCP is not there yet: {@link #tcpv4()} throws. It plugs in as an {@code Ipv4.Transport}
+ * registered for protocol 6 on {@link StackEngine#ipv4()}, wrapped by a {@link Tcpv4} here.
+ */
+public final class DirectStackV4 implements StackV4 {
+
+    /** Longest wait on the network, so work queued by application threads is never delayed long. */
+    private static final long MAX_WAIT_NANOS = 20_000_000L;
+
+    private final Network network;
+    private final Clock clock;
+    private final Console console;
+    private final StackEngine engine;
+    private final long origin;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Thread loop;
+    private final Udpv4 udp = new DirectUdp();
+    private volatile boolean running = true;
+    private long sendErrors;
+    private long internalErrors;
+    private volatile Throwable failure;
+    /** Pings waiting for their reply, so several threads may ping at once. */
+    private final Map<PingKey, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
+    private final AtomicInteger nextPingId = new AtomicInteger(0x4d47);
+
+    private record PingKey(Ipv4Address peer, int identifier, int sequence) {}
+
+    private static final byte[] PING_DATA = "morgana-ping-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private DirectStackV4(Network network, Optional<Ipv4Config> config, Clock clock, Random random, Console console) {
+        this.network = network;
+        this.clock = clock;
+        this.console = console;
+        this.origin = clock.monotonicNanos();
+        this.engine = new StackEngine(network.mac(), network.mtu(), config, random);
+        engine.onLog(console::log);
+        engine.icmp().onEchoReply((src, id, seq, data, at) -> {
+            CompletableFuture<Long> waiting = pings.get(new PingKey(src, id, seq));
+            if (waiting != null) {
+                waiting.complete(at);
+            }
+        });
+        lock.lock();
+        try {
+            engine.start(now());
+            flush();
+        } finally {
+            lock.unlock();
+        }
+        this.loop = Thread.ofPlatform().daemon().name("direct-stack:" + network.name()).start(this::run);
+    }
+
+    /** Starts a stack with a static address (keys IP, NETMASK, GATEWAY). */
+    public static DirectStackV4 start(Network network, Ipv4Config config, Clock clock, Random random, Console console) {
+        if (!config.configured()) {
+            throw new IllegalArgumentException("IP: a static configuration needs an address, not 0.0.0.0");
+        }
+        return new DirectStackV4(network, Optional.of(config), clock, random, console);
+    }
+
+    /**
+     * Starts a stack that leases its address by DHCP (key DHCP=true), waiting up to
+     * {@code leaseTimeout} for the first lease.
+     *
+     * @throws IOException if no lease came in time (the stack is closed then)
+     */
+    public static DirectStackV4 startDhcp(Network network, Clock clock, Random random, Console console, Duration leaseTimeout)
+            throws IOException {
+        DirectStackV4 stack = new DirectStackV4(network, Optional.empty(), clock, random, console);
+        long until = System.nanoTime() + leaseTimeout.toNanos();
+        while (stack.addresses().getFirst().equals(Ipv4Address.ANY)) {
+            if (System.nanoTime() - until > 0 || stack.failure != null) {
+                stack.close();
+                throw new IOException("DHCP: no lease from any server on " + network.name() + " within " + leaseTimeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                stack.close();
+                Thread.currentThread().interrupt();
+                throw new IOException("DHCP: interrupted while waiting for a lease");
+            }
+        }
+        return stack;
+    }
+
+    private long now() {
+        return clock.monotonicNanos() - origin;
+    }
+
+    private void run() {
+        ByteBuffer buffer = ByteBuffer.allocate(Math.max(2048, network.mtu() + 64));
+        try {
+            while (running) {
+                long wait;
+                lock.lock();
+                try {
+                    long now = now();
+                    engine.poll(now);
+                    flush();
+                    wait = Math.clamp(engine.nextDeadline() - now, 0, MAX_WAIT_NANOS);
+                } finally {
+                    lock.unlock();
+                }
+                buffer.clear();
+                if (network.receive(buffer, Duration.ofNanos(wait))) {
+                    buffer.flip();
+                    lock.lock();
+                    try {
+                        engine.input(buffer, now());
+                        flush();
+                    } catch (RuntimeException e) {
+                        // A bug reached by one frame must not stop the stack for every other one.
+                        if (internalErrors++ == 0) {
+                            console.log("direct stack: internal error on a received frame (counted, frame dropped): " + e);
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                failure = e;
+                console.log("direct stack on " + network.name() + " stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    private void flush() {
+        for (byte[] frame = engine.nextFrame(); frame != null; frame = engine.nextFrame()) {
+            try {
+                network.send(ByteBuffer.wrap(frame));
+            } catch (IOException e) {
+                sendErrors++;
+            }
+        }
+    }
+
+    /** Runs {@code action} on the engine under the lock with the current time, then sends what it queued. */
+    private <T> T call(java.util.function.LongFunction<T> action) {
+        lock.lock();
+        try {
+            T result = action.apply(now());
+            flush();
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "direct-stack";
+    }
+
+    /** Not yet: TCP is the next step (see the class comment for where it plugs in). */
+    @Override
+    public Tcpv4 tcpv4() {
+        throw new UnsupportedOperationException("TCP: not yet in the direct stack (NET=direct serves UDP and ICMP only for now)");
+    }
+
+    @Override
+    public Udpv4 udpv4() {
+        return udp;
+    }
+
+    @Override
+    public List<Ipv4Address> addresses() {
+        return call(now -> List.of(engine.ipv4().config().address()));
+    }
+
+    /** The current configuration (static or leased). */
+    public Ipv4Config config() {
+        return call(now -> engine.ipv4().config());
+    }
+
+    /** A snapshot of every layer's counters. */
+    public StackStats stats() {
+        return call(now -> engine.stats(sendErrors, internalErrors));
+    }
+
+    /**
+     * Sends one ICMP echo request and waits for its reply.
+     *
+     * @return the round-trip time, or empty if no reply came within {@code timeout}
+     */
+    public Optional<Duration> ping(Ipv4Address destination, int sequence, Duration timeout) throws InterruptedException {
+        CompletableFuture<Long> reply = new CompletableFuture<>();
+        int id = nextPingId.getAndIncrement() & 0xffff;
+        PingKey key = new PingKey(destination, id, sequence & 0xffff);
+        pings.put(key, reply);
+        try {
+            long sent = call(now -> {
+                engine.icmp().ping(destination, id, sequence, ByteBuffer.wrap(PING_DATA), now);
+                return now;
+            });
+            return Optional.of(Duration.ofNanos(reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS) - sent));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pings.remove(key);
+        }
+    }
+
+    /** Why the event loop stopped, if it did (a network that failed). */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Stops the event loop. The network is not closed: whoever opened it closes it. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            loop.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class DirectUdp implements Udpv4 {
+
+        @Override
+        public void listen(int port, DatagramHandler handler) throws IOException {
+            if (port == StackEngine.DHCP_CLIENT_PORT && engine.dhcp().isPresent()) {
+                throw new IOException("UDP port 68 is used by the DHCP client");
+            }
+            call(now -> {
+                engine.udp().listen(port, handler);
+                return null;
+            });
+        }
+
+        @Override
+        public void unlisten(int port) {
+            call(now -> {
+                engine.udp().unlisten(port);
+                return null;
+            });
+        }
+
+        @Override
+        public void send(int sourcePort, Ipv4Address destination, int destinationPort, ByteBuffer payload) throws IOException {
+            boolean routed = call(now -> engine.udp().send(sourcePort, destination, destinationPort, payload, now));
+            payload.position(payload.limit());
+            if (!routed) {
+                throw new IOException("UDP: no route to " + destination + " (no gateway configured)");
+            }
+        }
+    }
+}

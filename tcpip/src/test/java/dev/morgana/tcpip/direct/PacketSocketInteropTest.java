@@ -1,0 +1,96 @@
+package dev.morgana.tcpip.direct;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.morgana.tcpip.ipv4.Ipv4Config;
+import dev.morgana.tcpip.netif.PacketSocketNetwork;
+import dev.morgana.tcpip.netif.SeededRandom;
+import dev.morgana.types.Clock;
+import dev.morgana.types.Console;
+import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.MacAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The stack on an AF_PACKET socket, as in a VM: two namespaces joined by a veth pair; the kernel
+ * in one has 10.204.0.1, the stack owns the other end (kernel IP left unconfigured there).
+ */
+@Timeout(60)
+class PacketSocketInteropTest {
+
+    private static final Console QUIET = new Console() {
+        @Override
+        public void log(String line) {}
+
+        @Override
+        public String name() {
+            return "quiet";
+        }
+
+        @Override
+        public void close() {}
+    };
+
+    @Test
+    void kernelAndStackExchangePingAndUdpOverAVethPair() throws Exception {
+        String reason = Namespace.unavailableReason();
+        if (reason == null && Namespace.run(5, "sh", "-c", "command -v ping").exit() != 0) {
+            reason = "ping (iputils-ping) is not installed";
+        }
+        if (reason != null) {
+            System.out.println("PacketSocketInteropTest skipped: " + reason);
+        }
+        Assumptions.assumeTrue(reason == null, reason);
+        try (Namespace kernel = Namespace.create(); Namespace appliance = Namespace.create()) {
+            String suffix = Namespace.randomSuffix();
+            String kernelEnd = "mgk" + suffix;
+            String stackEnd = "mgs" + suffix;
+            assertEquals(0, Namespace.run(10, "ip", "link", "add", kernelEnd, "netns", kernel.name, "type", "veth",
+                    "peer", "name", stackEnd, "netns", appliance.name).exit());
+            assertEquals(0, kernel.exec(10, "ip", "addr", "add", "10.204.0.1/24", "dev", kernelEnd).exit());
+            assertEquals(0, kernel.exec(10, "ip", "link", "set", kernelEnd, "up").exit());
+            assertEquals(0, appliance.exec(10, "ip", "link", "set", stackEnd, "up").exit());
+            String stackMac = appliance.exec(10, "cat", "/sys/class/net/" + stackEnd + "/address").out().trim();
+
+            try (PacketSocketNetwork net = PacketSocketNetwork.open(stackEnd, appliance.path());
+                    DirectStackV4 stack = DirectStackV4.start(net, new Ipv4Config(Ipv4Address.parse("10.204.0.2"),
+                            Ipv4Address.parse("255.255.255.0"), Optional.empty()), Clock.system(), new SeededRandom(4), QUIET)) {
+                assertEquals(MacAddress.parse(stackMac), net.mac(), "the stack takes the interface's own address");
+                assertEquals(1500, net.mtu());
+                Namespace.Result ping = kernel.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "3", "10.204.0.2");
+                assertEquals(0, ping.exit(), ping.out());
+                assertTrue(ping.out().contains("3 packets transmitted, 3 received"), ping.out());
+                assertTrue(stack.ping(Ipv4Address.parse("10.204.0.1"), 1, Duration.ofSeconds(5)).isPresent(), stack.stats().lines().toString());
+                assertEquals(0, stack.stats().ipv4().malformed(), "our own frames are not looped back");
+                if (Namespace.run(5, "sh", "-c", "command -v socat").exit() == 0) {
+                    // The kernel sends over veth with checksum offload: the netif must finish the checksum.
+                    java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.ArrayBlockingQueue<>(4);
+                    stack.udpv4().listen(5555, (src, sport, dport, payload) -> got.add(java.nio.charset.StandardCharsets.UTF_8.decode(payload).toString()));
+                    Namespace.Result sent = kernel.exec(10, "sh", "-c", "printf 'offloaded hello' | socat -u - UDP4-SENDTO:10.204.0.2:5555");
+                    assertEquals(0, sent.exit(), sent.out());
+                    assertEquals("offloaded hello", got.poll(5, java.util.concurrent.TimeUnit.SECONDS), stack.stats().lines().toString());
+                    assertEquals(0, stack.stats().udp().malformed());
+                }
+            }
+        }
+    }
+
+    @Test
+    void namesAMissingInterface() {
+        Assumptions.assumeTrue(Namespace.unavailableReason() == null, "needs root");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> PacketSocketNetwork.open("mgnone0"));
+        assertEquals("AF_PACKET: no network interface named mgnone0", e.getMessage());
+        IOException ns = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> PacketSocketNetwork.open("lo", Path.of("/var/run/netns/morgana-no-such-namespace")));
+        assertTrue(ns.getMessage().startsWith("AF_PACKET: cannot open network namespace"), ns.getMessage());
+        assertTrue(Files.notExists(Path.of("/var/run/netns/morgana-no-such-namespace")));
+    }
+}
