@@ -77,9 +77,10 @@ class ConfigureTest {
                 Files.readAllBytes(tmp.resolve("b").resolve(Manifest.FILE_NAME)));
         String main = Files.readString(first.mainSource());
         assertTrue(main.contains("new Http1Server(console, tcp, 8081)"), main);
-        assertTrue(main.contains("// Keys: FS=crunch HTDOCS=htdocs-example/target/htdocs NET=socket PORT=8081 TARGET=unix"), main);
+        assertTrue(main.contains("// Keys: FS=crunch HTDOCS=htdocs-example/target/htdocs NET=socket PORT=8081 TARGET=unix TLS=off"), main);
         assertEquals("www", Manifest.read(tmp.resolve("a")).name());
         assertEquals(Map.of("FS", "crunch", "HTDOCS", "htdocs-example/target/htdocs", "NET", "socket", "PORT", "8081",
-                "TARGET", "unix"), Manifest.read(tmp.resolve("a")).keys());
+                "TARGET", "unix", "TLS", "off", "TLS_CERT", "", "TLS_KEY", "", "TLS_PORT", "8443"),
+                Manifest.read(tmp.resolve("a")).keys());
     }
 }

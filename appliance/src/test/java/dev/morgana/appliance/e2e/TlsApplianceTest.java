@@ -1,0 +1,86 @@
+package dev.morgana.appliance.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS=on: the appliance serves HTTPS beside HTTP, and curl, limited to TLS 1.3 or to TLS 1.2
+ * and trusting only the development certificate, fetches every file byte-exact.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300)
+class TlsApplianceTest {
+
+    @TempDir
+    static Path tmp;
+
+    private RunningAppliance appliance;
+    private int httpsPort;
+
+    @BeforeAll
+    void buildAndStart() throws Exception {
+        int port = RunningAppliance.freePort();
+        httpsPort = RunningAppliance.freePort();
+        Path launcher = Project.configureAndBuild("www", tmp.resolve("www"),
+                Map.of("PORT", Integer.toString(port), "TLS", "on", "TLS_PORT", Integer.toString(httpsPort)));
+        assertTrue(Files.isRegularFile(tmp.resolve("www/data/tls/cert.pem")), "the certificate ships with the appliance");
+        appliance = RunningAppliance.start(launcher, port, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (appliance != null) {
+            appliance.stop();
+        }
+    }
+
+    private void fetchEveryFile(String... tlsOptions) throws Exception {
+        boolean curl = Commands.available("curl");
+        if (!curl) {
+            System.out.println("SKIPPED: curl is not installed (make deps installs it)");
+        }
+        assumeTrue(curl, "needs curl");
+        Path ca = Project.ROOT.resolve("build/dev-tls/cert.pem");
+        List<Path> files;
+        try (var walk = Files.walk(Project.HTDOCS)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        // One curl for every file: one TLS connection, kept alive, as a browser would.
+        Path got = Files.createTempDirectory(tmp, "got");
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--fail", "--cacert", ca.toString()));
+        command.addAll(List.of(tlsOptions));
+        for (int i = 0; i < files.size(); i++) {
+            command.addAll(List.of("-o", got.resolve(Integer.toString(i)).toString(),
+                    "https://localhost:" + httpsPort + "/" + Project.HTDOCS.relativize(files.get(i))));
+        }
+        Commands.Result result = Commands.run(Map.of(), 120, command);
+        assertTrue(result.status() == 0, result.output());
+        for (int i = 0; i < files.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(files.get(i)), Files.readAllBytes(got.resolve(Integer.toString(i))),
+                    files.get(i).toString());
+        }
+    }
+
+    @Test
+    void curlWithTls13FetchesEveryFileByteExact() throws Exception {
+        fetchEveryFile("--tlsv1.3");
+    }
+
+    @Test
+    void curlLimitedToTls12FetchesEveryFileByteExact() throws Exception {
+        fetchEveryFile("--tls-max", "1.2");
+    }
+}
