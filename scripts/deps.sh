@@ -20,6 +20,7 @@ needs=(
     "dnsmasq dnsmasq-base"
     "socat socat"
     "tshark tshark"
+    "faketime faketime"
 )
 
 missing=()
