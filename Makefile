@@ -25,7 +25,7 @@ KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 JARS_STAMP := build/.jars
 
-.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro
+.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap
 
 help:
 	@echo "make run                 build on first use and serve htdocs-example on http://127.0.0.1:8080/"
@@ -89,6 +89,16 @@ rollback: $(JARS_STAMP)
 
 repro:
 	@scripts/repro.sh
+
+# A TAP interface for the from-scratch stack (root): the host side is 10.0.0.1/24.
+TAP ?= tap0
+tap:
+	ip tuntap add dev $(TAP) mode tap
+	ip addr add 10.0.0.1/24 dev $(TAP)
+	ip link set $(TAP) up
+
+untap:
+	ip link del $(TAP)
 
 clean:
 	@$(MVN) clean

@@ -1,7 +1,10 @@
 package dev.morgana.appliance.config;
 
 import dev.morgana.types.Block;
+import dev.morgana.tcpip.ipv4.Ipv4Config;
+import dev.morgana.types.Clock;
 import dev.morgana.types.Console;
+import dev.morgana.types.Network;
 import dev.morgana.types.Job;
 import dev.morgana.types.StackV4;
 import dev.morgana.types.Tcpv4;
@@ -32,6 +35,9 @@ public final class Dsl {
     public static final Typ<Tcpv4> TCPV4 = Typ.of("tcpv4", Tcpv4.class);
     public static final Typ<HttpServer> HTTP = Typ.of("http", HttpServer.class);
     public static final Typ<Job> JOB = Typ.of("job", Job.class);
+    public static final Typ<Network> NETWORK = Typ.of("network", Network.class);
+    public static final Typ<Clock> CLOCK = Typ.of("clock", Clock.class);
+    public static final Typ<Ipv4Config> IPV4_CONFIG = Typ.of("ipv4_config", Ipv4Config.class);
     /** Plain int parameters of foreign modules (ports, sizes), passed as constants. */
     public static final Typ<Integer> INT = Typ.of("int", Integer.class);
 
@@ -146,6 +152,27 @@ public final class Dsl {
         return new Impl.Device<>(KV_RO, "store",
                 new Expr.Static("dev.morgana.fat.FatKvRo", "mount", List.of(new Expr.Ref(block))),
                 Set.of("kv-ro-fat"), List.of());
+    }
+
+    /** The TAP interface {@code name} as an Ethernet device (Mirage's {@code tap0}); needs root or CAP_NET_ADMIN. */
+    public static Impl<Network> tap(String name) {
+        return new Impl.Device<>(NETWORK, "net",
+                new Expr.Static("dev.morgana.tcpip.netif.TapNetwork", "open", List.of(Expr.string(name))),
+                Set.of("tcpip"), List.of());
+    }
+
+    /** The system clock. */
+    public static Impl<Clock> systemClock() {
+        return new Impl.Device<>(CLOCK, "clock", new Expr.Static("dev.morgana.types.Clock", "system", List.of()),
+                Set.of("types"), List.of());
+    }
+
+    /** A static IPv4 address, netmask and gateway, checked when the appliance starts. */
+    public static Impl<Ipv4Config> ipv4Config(String ip, String netmask, String gateway) {
+        return new Impl.Device<>(IPV4_CONFIG, "ipv4",
+                new Expr.Static("dev.morgana.tcpip.ipv4.Ipv4Config", "parse",
+                        List.of(Expr.string(ip), Expr.string(netmask), Expr.string(gateway))),
+                Set.of("tcpip"), List.of());
     }
 
     /** The kernel's TCP/IP stack, listening on every local address (Mirage's {@code socket_stackv4}). */
