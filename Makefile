@@ -10,7 +10,8 @@ $(error no JDK 25 found; see the message above)
 endif
 export JAVA_HOME
 JAVA := $(JAVA_HOME)/bin/java
-MVN := mvn -B -q -Dstyle.color=never
+# umask 022: Maven's jar writer records file modes, so a stricter umask would change the jars' bytes.
+MVN := umask 022 && mvn -B -q -Dstyle.color=never
 export MAVEN_OPTS ?= -XX:+UseSerialGC -Xshare:auto
 # The JVM decodes file names with the locale's charset: site files may have non-ASCII names.
 export LC_ALL := C.UTF-8
