@@ -26,7 +26,7 @@ KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 JARS_STAMP := build/.jars
 
-.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap
+.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap bench
 
 help:
 	@echo "make run                 build on first use and serve htdocs-example on http://127.0.0.1:8080/"
@@ -36,6 +36,7 @@ help:
 	@echo "make deploy DEPLOY_REPO=path-or-url   commit the built artefacts to a deployment git repository (FORCE=1 from a dirty tree)"
 	@echo "make rollback DEPLOY_REPO=... [TO=tag] restore the previous (or a tagged) deployment as a new commit"
 	@echo "make repro               build twice from clean checkouts with different clocks and compare every artefact"
+	@echo "make bench               Morgana vs nginx on the same site (wrk on loopback): requests/s, MB/s, p50/p99"
 	@echo "make sizes               standard vs specialised sizes of the default appliance (unix tarball, OCI image)"
 	@echo "make bench-startup       time from start to first 200 response, with and without the AOT cache"
 	@echo "make clean               remove build outputs"
@@ -90,6 +91,10 @@ rollback: $(JARS_STAMP)
 
 repro:
 	@scripts/repro.sh
+
+# Morgana against nginx on the same htdocs (wrk, loopback); see docs/benchmarks.md.
+bench: $(JARS_STAMP)
+	@scripts/bench.sh
 
 # A TAP interface for the from-scratch stack (root): the host side is 10.0.0.1/24.
 TAP ?= tap0

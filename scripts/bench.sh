@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# make bench: the default appliance (unix, NET=socket, FS=crunch) against nginx serving the same
+# htdocs, measured in one run on loopback with wrk (64 connections, keep-alive, access logs off
+# in both). Prints requests/s, MB/s, latency p50/p99 and the ratio Morgana/nginx per file.
+# Needs wrk and nginx (installed from Debian when missing and root).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+MORGANA_PORT=${MORGANA_PORT:-18080}
+NGINX_PORT=${NGINX_PORT:-18081}
+htdocs=$root/htdocs-example/target/htdocs
+
+for tool in wrk nginx; do
+    if ! command -v $tool >/dev/null && ! [ -x /usr/sbin/$tool ]; then
+        if [ "$(id -u)" -eq 0 ]; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $tool >/dev/null
+        else
+            echo "error: $tool is not installed (as root, make bench installs it)" >&2; exit 1
+        fi
+    fi
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+work=$(mktemp -d /tmp/morgana-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "==> building the default appliance on port $MORGANA_PORT"
+java=$JAVA_HOME/bin/java
+cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
+"$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out build/bench-http/www PORT=$MORGANA_PORT >/dev/null
+"$java" -cp "$cp" dev.morgana.appliance.Cli build --out build/bench-http/www | tail -1
+# Access logs off in both, as nginx below.
+build/bench-http/www/bin/www > "$work/morgana.log" 2>&1 & pids+=($!)
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+daemon on;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    open_file_cache max=1000 inactive=60s;
+    open_file_cache_valid 60s;
+    include /etc/nginx/mime.types;
+    client_body_temp_path $work/body;
+    proxy_temp_path $work/proxy;
+    fastcgi_temp_path $work/fastcgi;
+    uwsgi_temp_path $work/uwsgi;
+    scgi_temp_path $work/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $htdocs;
+        etag on;
+    }
+}
+CONF
+"$NGINX" -c "$work/nginx.conf"
+
+for port in $MORGANA_PORT $NGINX_PORT; do
+    for i in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
+done
+
+run() { # port path -> "req/s MB/s p50 p99"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$1$2" > "$work/wrk.out"
+    awk '
+        /Requests\/sec/ { rps = $2 }
+        /Transfer\/sec/ { v = $2; if (v ~ /GB/) { sub(/GB/, "", v); v *= 1024 } else if (v ~ /MB/) { sub(/MB/, "", v) } else if (v ~ /KB/) { sub(/KB/, "", v); v /= 1024 } else { v = v / 1048576 } mbs = v }
+        $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+        END { printf "%s %.1f %s %s\n", rps, mbs, p50, p99 }' "$work/wrk.out"
+}
+
+echo
+echo "| file | server | requests/s | MB/s | p50 | p99 | Morgana/nginx req/s |"
+echo "|---|---|---|---|---|---|---|"
+for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin; do
+    size=$(stat -c %s "$htdocs$path")
+    read -r m_rps m_mbs m_p50 m_p99 < <(run $MORGANA_PORT "$path")
+    read -r n_rps n_mbs n_p50 n_p99 < <(run $NGINX_PORT "$path")
+    ratio=$(awk -v a="$m_rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')
+    echo "| $path ($size B) | Morgana | $m_rps | $m_mbs | $m_p50 | $m_p99 | $ratio |"
+    echo "| $path ($size B) | nginx | $n_rps | $n_mbs | $n_p50 | $n_p99 | |"
+done
+echo
+echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION on loopback; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
