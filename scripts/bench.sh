@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}   # unmeasured run first, so the JIT has compiled the request path
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 MORGANA_PORT=${MORGANA_PORT:-18080}
@@ -84,6 +85,9 @@ echo "| file | server | requests/s | MB/s | p50 | p99 | Morgana/nginx req/s |"
 echo "|---|---|---|---|---|---|---|"
 for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin; do
     size=$(stat -c %s "$htdocs$path")
+    for port in $MORGANA_PORT $NGINX_PORT; do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$path" >/dev/null
+    done
     read -r m_rps m_mbs m_p50 m_p99 < <(run $MORGANA_PORT "$path")
     read -r n_rps n_mbs n_p50 n_p99 < <(run $NGINX_PORT "$path")
     ratio=$(awk -v a="$m_rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')
@@ -91,4 +95,4 @@ for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin;
     echo "| $path ($size B) | nginx | $n_rps | $n_mbs | $n_p50 | $n_p99 | |"
 done
 echo
-echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION on loopback; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION after a $WARMUP warm-up, on loopback; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
