@@ -26,7 +26,7 @@ KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 JARS_STAMP := build/.jars
 
-.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap bench
+.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap bench fuzz
 
 help:
 	@echo "make run                 build on first use and serve htdocs-example on http://127.0.0.1:8080/"
@@ -36,6 +36,7 @@ help:
 	@echo "make deploy DEPLOY_REPO=path-or-url   commit the built artefacts to a deployment git repository (FORCE=1 from a dirty tree)"
 	@echo "make rollback DEPLOY_REPO=... [TO=tag] restore the previous (or a tagged) deployment as a new commit"
 	@echo "make repro               build twice from clean checkouts with different clocks and compare every artefact"
+	@echo "make fuzz                Jazzer fuzzing of every parser, then a 100k-request differential test against Netty"
 	@echo "make bench               Morgana vs nginx on the same site (wrk on loopback): requests/s, MB/s, p50/p99"
 	@echo "make sizes               standard vs specialised sizes of the default appliance (unix tarball, OCI image)"
 	@echo "make bench-startup       time from start to first 200 response, with and without the AOT cache"
@@ -91,6 +92,18 @@ rollback: $(JARS_STAMP)
 
 repro:
 	@scripts/repro.sh
+
+# Long fuzzing runs (not in make test, which replays the fuzz tests' seeds only): Jazzer fuzzes
+# one test per run, each for the duration its @FuzzTest sets; then 100k requests differential
+# against Netty's decoder.
+FUZZ_TESTS := http-server:RequestParserFuzzTest tcpip:FrameFuzzTest kv-ro-crunch:CrunchStoreFuzzTest kv-ro-fat:FatMountFuzzTest
+fuzz: $(JARS_STAMP)
+	@for t in $(FUZZ_TESTS); do \
+	    echo "==> fuzzing $${t#*:} ($${t%%:*})"; \
+	    JAZZER_FUZZ=1 $(MVN) -pl $${t%%:*} -am verify -Dtest=$${t#*:} -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
+	done
+	@echo "==> 100k generated requests, our parser against Netty's HttpRequestDecoder"
+	@$(MVN) -pl http-server -am verify -Dtest=NettyDifferentialTest -Dmorgana.differential.count=100000 -Dsurefire.failIfNoSpecifiedTests=false
 
 # Morgana against nginx on the same htdocs (wrk, loopback); see docs/benchmarks.md.
 bench: $(JARS_STAMP)

@@ -154,10 +154,16 @@ public final class Dsl {
                 Set.of("kv-ro-fat"), List.of());
     }
 
-    /** The TAP interface {@code name} as an Ethernet device (Mirage's {@code tap0}); needs root or CAP_NET_ADMIN. */
-    public static Impl<Network> tap(String name) {
+    /**
+     * The TAP interface {@code name} as an Ethernet device (Mirage's {@code tap0}); needs root or
+     * CAP_NET_ADMIN. If {@code pcap} is not empty, every frame is also written to that pcap file
+     * (readable by tshark and Wireshark).
+     */
+    public static Impl<Network> tap(String name, String pcap) {
         return new Impl.Device<>(NETWORK, "net",
-                new Expr.Static("dev.morgana.tcpip.netif.TapNetwork", "open", List.of(Expr.string(name))),
+                new Expr.Static("dev.morgana.tcpip.netif.PcapTap", "wrapIfRequested", List.of(
+                        new Expr.Static("dev.morgana.tcpip.netif.TapNetwork", "open", List.of(Expr.string(name))),
+                        Expr.string(pcap))),
                 Set.of("tcpip"), List.of());
     }
 

@@ -27,7 +27,8 @@ class CustomStackApplianceTest {
 
     @Test
     void udpLoggerAnswersPingAndLogsDatagramsOverTap() throws Exception {
-        Path launcher = Project.configureAndBuild("udp-logger", tmp.resolve("udp-logger"), Map.of());
+        Path capture = tmp.resolve("frames.pcap");
+        Path launcher = Project.configureAndBuild("udp-logger", tmp.resolve("udp-logger"), Map.of("PCAP", capture.toString()));
         assertTrue(Files.isExecutable(launcher));
 
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -65,6 +66,13 @@ class CustomStackApplianceTest {
                 }
             }
             Commands.run(Map.of(), 30, List.of("ip", "netns", "del", ns));
+        }
+        // PCAP=file recorded the exchange, in a format tshark reads.
+        assertTrue(Files.size(capture) > 24, "the capture has frames");
+        if (Commands.available("tshark")) {
+            String udp = Commands.check(Map.of(), 60, "tshark", "-r", capture.toString(),
+                    "-Y", "udp.dstport == 5353", "-T", "fields", "-e", "ip.src", "-e", "udp.dstport");
+            assertTrue(udp.contains("10.0.0.1\t5353"), "tshark sees the datagram:\n" + udp);
         }
     }
 
