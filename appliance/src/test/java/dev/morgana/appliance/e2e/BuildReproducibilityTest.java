@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `make configure` then `make build`, twice: the crunch store, every jar, the tarball and the OCI image are byte-identical. */
-@Timeout(180)
+@Timeout(600)
 class BuildReproducibilityTest {
 
     @TempDir

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * layers assembled by the application itself. As root, inside a network namespace this test
  * creates, the kernel pings it and sends it a UDP datagram, which it must log.
  */
-@Timeout(300)
+@Timeout(600)
 class CustomStackApplianceTest {
 
     @TempDir

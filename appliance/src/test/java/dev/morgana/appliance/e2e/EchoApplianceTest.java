@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The second config (a TCP echo job) builds and runs: the eDSL is not tied to the static site. */
-@Timeout(120)
+@Timeout(600)
 class EchoApplianceTest {
 
     @TempDir

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * responses, every header included except Date, whichever store serves it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(300)
+@Timeout(600)
 class FsEquivalenceTest {
 
     @TempDir

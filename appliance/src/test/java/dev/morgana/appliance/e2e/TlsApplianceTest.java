@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and trusting only the development certificate, fetches every file byte-exact.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(300)
+@Timeout(600)
 class TlsApplianceTest {
 
     @TempDir

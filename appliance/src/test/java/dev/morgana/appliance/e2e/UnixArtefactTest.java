@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * site with an empty environment (no JAVA_HOME, no JDK on PATH) and with every JDK of the
  * machine hidden behind an empty mount in a private mount namespace.
  */
-@Timeout(300)
+@Timeout(600)
 class UnixArtefactTest {
 
     @TempDir

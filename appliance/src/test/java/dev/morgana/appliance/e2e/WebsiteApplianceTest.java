@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * separate process, then every file of htdocs-example fetched and compared byte for byte.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(180)
+@Timeout(600)
 class WebsiteApplianceTest {
 
     @TempDir
