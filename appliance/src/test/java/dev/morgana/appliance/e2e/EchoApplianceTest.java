@@ -29,7 +29,7 @@ class EchoApplianceTest {
         Path launcher = Project.configureAndBuild("echo", out, Map.of("PORT", Integer.toString(port)));
         byte[] data = new byte[200_000];
         new Random(7).nextBytes(data);
-        try (RunningAppliance echo = RunningAppliance.start(launcher, port, Duration.ofSeconds(30));
+        try (RunningAppliance echo = RunningAppliance.start(launcher, port, Duration.ofSeconds(120));
              Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream o = socket.getOutputStream();
             Thread writer = Thread.ofVirtual().start(() -> {

@@ -40,8 +40,8 @@ class FsEquivalenceTest {
         Path fatLauncher = Project.configureAndBuild("www", tmp.resolve("fat"),
                 Map.of("FS", "fat", "PORT", Integer.toString(fatPort)));
         assertTrue(Files.isRegularFile(tmp.resolve("fat/data/htdocs.img")), "the FAT image ships beside the code");
-        crunch = RunningAppliance.start(crunchLauncher, crunchPort, Duration.ofSeconds(60));
-        fat = RunningAppliance.start(fatLauncher, fatPort, Duration.ofSeconds(60));
+        crunch = RunningAppliance.start(crunchLauncher, crunchPort, Duration.ofSeconds(120));
+        fat = RunningAppliance.start(fatLauncher, fatPort, Duration.ofSeconds(120));
     }
 
     @AfterAll

@@ -37,7 +37,7 @@ class TlsApplianceTest {
         Path launcher = Project.configureAndBuild("www", tmp.resolve("www"),
                 Map.of("PORT", Integer.toString(port), "TLS", "on", "TLS_PORT", Integer.toString(httpsPort)));
         assertTrue(Files.isRegularFile(tmp.resolve("www/data/tls/cert.pem")), "the certificate ships with the appliance");
-        appliance = RunningAppliance.start(launcher, port, Duration.ofSeconds(60));
+        appliance = RunningAppliance.start(launcher, port, Duration.ofSeconds(120));
     }
 
     @AfterAll

@@ -75,7 +75,7 @@ class UnixArtefactTest {
     }
 
     private static void waitForPort(int port, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("the appliance exited: " + Files.readString(log));

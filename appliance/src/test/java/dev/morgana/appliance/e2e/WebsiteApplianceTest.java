@@ -47,7 +47,7 @@ class WebsiteApplianceTest {
         assertTrue(Files.isDirectory(Project.HTDOCS), "htdocs-example is assembled by mvn package: " + Project.HTDOCS);
         port = RunningAppliance.freePort();
         Path launcher = Project.configureAndBuild("www", out, Map.of("PORT", Integer.toString(port)));
-        appliance = RunningAppliance.start(launcher, port, Duration.ofSeconds(60));
+        appliance = RunningAppliance.start(launcher, port, Duration.ofSeconds(120));
     }
 
     @AfterAll
