@@ -763,6 +763,11 @@ public final class TcpConnection {
 
     // ---------------------------------------------------------------- timers
 
+    /** When this connection's next timer fires; {@link Long#MAX_VALUE} when it waits only for the peer. */
+    public long nextDeadlineForTests() {
+        return nextDeadline();
+    }
+
     long nextDeadline() {
         return Math.min(Math.min(rtoAt, persistAt), Math.min(delayedAckAt, Math.min(timeWaitAt, finWait2At)));
     }
@@ -796,6 +801,10 @@ public final class TcpConnection {
             if (handshake && listener != null) {
                 terminate(null, now); // a half-open connection nobody saw: released silently
             } else {
+                if (!handshake) {
+                    // Best effort: if the peer is still there, it learns at once instead of waiting.
+                    tcp.send(this, sndNxt, rcvNxt, TcpSegment.RST | TcpSegment.ACK, 0, 0, null, 0, 0, now);
+                }
                 fail("timed out", now);
             }
             return;
