@@ -12,11 +12,14 @@ final class RttEstimator {
     private long srtt = -1;
     private long rttvar;
     private long rto = INITIAL_RTO;
+    /** The timeout before any back-off. */
+    private long baseRto;
 
     RttEstimator(long minRto, long maxRto) {
         this.minRto = minRto;
         this.maxRto = maxRto;
         this.rto = Math.clamp(INITIAL_RTO, minRto, maxRto);
+        this.baseRto = rto;
     }
 
     /** A round-trip measurement of a segment that was not retransmitted (Karn). */
@@ -30,6 +33,15 @@ final class RttEstimator {
             srtt = (7 * srtt + rtt) / 8;
         }
         rto = Math.clamp(srtt + Math.max(GRANULARITY, 4 * rttvar), minRto, maxRto);
+        baseRto = rto;
+    }
+
+    /**
+     * Undoes the back-off once new data is acknowledged, as Linux does: without timestamps, Karn's
+     * rule may give no sample for long on a lossy path, and the timeout would stay at its ceiling.
+     */
+    void resetBackOff() {
+        rto = baseRto;
     }
 
     /** Doubles the timeout after an expiry (section 5.5). */

@@ -267,7 +267,11 @@ public final class Tcp implements Ipv4.Transport {
         TcpSegment.writeHeader(frame, Ipv4.PAYLOAD_OFFSET, k.localPort(), k.remotePort(), seq, ack, flags, window, mss, len,
                 ipv4.source(), to);
         segmentsSent++;
-        ipv4.send(to, Ipv4Packet.PROTOCOL_TCP, frame, now);
+        boolean routed = ipv4.send(to, Ipv4Packet.PROTOCOL_TCP, frame, now);
+        if (TcpConnection.DEBUG) {
+            System.err.printf("%10.3f %s OUT seq=%d len=%d fl=%d routed=%s arp=%s%n", now / 1e9, k, seq, len, flags, routed,
+                    ipv4.stats());
+        }
     }
 
     /** Sends a RST for a segment no connection takes (RFC 9293 section 3.10.7.1). */

@@ -24,6 +24,7 @@ public final class TcpConnection {
     private static final int DEFAULT_PEER_MSS = 536;
     private static final int DUPACK_THRESHOLD = 3;
     private static final long PERSIST_MIN = 200_000_000L;
+    private static final long INVALID_ANSWER_INTERVAL = 100_000_000L;
 
     private final Tcp tcp;
     private final TcpConfig config;
@@ -78,6 +79,7 @@ public final class TcpConnection {
     private int outOfOrderBytes;
     private boolean peerFin;
     private int segmentsUnacked;
+    private long lastInvalidAnswer = Long.MIN_VALUE / 2;
 
     // Timers, absolute times in nanoseconds.
     private long rtoAt = NEVER;
@@ -338,7 +340,20 @@ public final class TcpConnection {
         return a - b <= 0;
     }
 
+    static final boolean DEBUG = Boolean.getBoolean("tcp.debug");
+
+    private void debug(String what, long now) {
+        if (DEBUG) {
+            System.err.printf("%10.3f %s %s %s una=%d nxt=%d max=%d wnd=%d cwnd=%d rto=%d ret=%d rcvNxt=%d win=%d recvLen=%d send=%d%n", now / 1e9,
+                    key, state, what, sndUna - iss, sndNxt - iss, sndMax - iss, sndWnd, cc.window(), rtt.rto() / 1_000_000, retries,
+                    rcvNxt - irs, window(), recvLen, sendLen);
+        }
+    }
+
     void input(TcpSegment seg, long now) {
+        if (DEBUG) {
+            debug("IN seq=" + (seg.seq() - irs) + " ack=" + (seg.ack() - iss) + " len=" + seg.payload().remaining() + " fl=" + seg.flags() + " w=" + seg.window(), now);
+        }
         switch (state) {
             case CLOSED -> { }
             case SYN_SENT -> synSentInput(seg, now);
@@ -404,7 +419,12 @@ public final class TcpConnection {
                 if (state == TcpState.TIME_WAIT && seg.has(TcpSegment.FIN)) {
                     timeWaitAt = now + config.timeWait().toNanos();
                 }
-                sendAck(now);
+                // Answers to segments without data are rate limited (like Linux's
+                // tcp_invalid_ratelimit) so two ends that disagree cannot ping-pong ACKs.
+                if (seg.payload().hasRemaining() || seg.has(TcpSegment.FIN) || now - lastInvalidAnswer >= INVALID_ANSWER_INTERVAL) {
+                    lastInvalidAnswer = now;
+                    sendAck(now);
+                }
             }
             return;
         }
@@ -494,6 +514,7 @@ public final class TcpConnection {
         int acked = ack - sndUna;
         int flightBefore = flight();
         sampleRtt(ack, now);
+        rtt.resetBackOff();
         // Drop acknowledged data from the send buffer (the FIN occupies no buffer byte).
         int dataAcked = (int) Math.min(Math.max(0, ack - sendSeq), sendLen);
         sendHead = (sendHead + dataAcked) % sendBuf.length;
@@ -559,7 +580,8 @@ public final class TcpConnection {
     private void retransmitFirst(long now) {
         timing = false; // Karn: no sample from a retransmitted range
         int dataEnd = sendSeq + sendLen;
-        int len = Math.max(0, Math.min(mss, dataEnd - sndUna));
+        // Never beyond sndMax: an ACK for bytes we never counted as sent would be refused.
+        int len = Math.max(0, Math.min(mss, (lt(sndMax, dataEnd) ? sndMax : dataEnd) - sndUna));
         boolean fin = finQueued && sndUna + len == dataEnd && lt(dataEnd, sndMax);
         sendData(sndUna, len, fin, now);
         rtoAt = now + rtt.rto();
@@ -752,7 +774,9 @@ public final class TcpConnection {
             return;
         }
         updateEdge();
-        tcp.send(this, sndNxt, rcvNxt, TcpSegment.ACK, window(), 0, null, 0, 0, now);
+        // sndMax, not sndNxt: after a timeout sndNxt went back, but the peer may have
+        // received everything up to sndMax and would find an older number unacceptable.
+        tcp.send(this, sndMax, rcvNxt, TcpSegment.ACK, window(), 0, null, 0, 0, now);
         ackSent();
     }
 
@@ -796,6 +820,7 @@ public final class TcpConnection {
     }
 
     private void retransmissionTimeout(long now) {
+        debug("RTO", now);
         boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
         if (++retries > (handshake ? config.maxSynRetries() : config.maxRetries())) {
             if (handshake && listener != null) {
