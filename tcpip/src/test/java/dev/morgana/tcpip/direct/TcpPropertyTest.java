@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class TcpPropertyTest {
 
-    private static final int DEFAULT_SEEDS = 200;
+    private static final int DEFAULT_SEEDS = 500;
     private static final int[] MTUS = {1500, 1500, 1280, 576, 296};
 
     @Test
