@@ -193,6 +193,16 @@ public final class TcpConnection {
         return key.localPort();
     }
 
+    /** The next sequence number expected from the peer (for diagnostics and tests). */
+    public int receiveNext() {
+        return rcvNxt;
+    }
+
+    /** The next sequence number to send (for diagnostics and tests). */
+    public int sendNext() {
+        return sndMax;
+    }
+
     /** Turns Nagle's algorithm on or off for this connection. */
     public void nagle(boolean on, long now) {
         nagle = on;
