@@ -21,6 +21,7 @@ import java.util.TreeMap;
 public final class TcpConnection {
 
     private static final long NEVER = Long.MAX_VALUE;
+    private static final byte[] EMPTY = new byte[0];
     private static final int DEFAULT_PEER_MSS = 536;
     private static final int DUPACK_THRESHOLD = 3;
     private static final long PERSIST_MIN = 200_000_000L;
@@ -47,7 +48,9 @@ public final class TcpConnection {
     private int maxSndWnd;
     private final int ourMss;
     private int mss;
-    private final byte[] sendBuf;
+    /** Allocated on first use and released once closed, so half-open and TIME_WAIT connections hold no buffers. */
+    private byte[] sendBuf = EMPTY;
+    private final int sendCap;
     /** Index in sendBuf of the first unacknowledged data byte, whose sequence number is sendSeq. */
     private int sendHead;
     private int sendLen;
@@ -72,7 +75,8 @@ public final class TcpConnection {
     private long rcvAbs;
     /** The right edge of the window we advertised, as a count from irs: it never moves left. */
     private long rcvEdge;
-    private final byte[] recvBuf;
+    private byte[] recvBuf = EMPTY;
+    private final int recvCap;
     private int recvHead;
     private int recvLen;
     private final TreeMap<Long, byte[]> outOfOrder = new TreeMap<>();
@@ -100,8 +104,8 @@ public final class TcpConnection {
         this.sndNxt = iss;
         this.sndMax = iss;
         this.sendSeq = iss + 1;
-        this.sendBuf = new byte[config.sendBuffer()];
-        this.recvBuf = new byte[config.receiveBuffer()];
+        this.sendCap = config.sendBuffer();
+        this.recvCap = config.receiveBuffer();
         this.nagle = config.nagle();
         this.rtt = new RttEstimator(config.minRto().toNanos(), config.maxRto().toNanos());
         this.cc = new NewReno(mss);
@@ -124,7 +128,7 @@ public final class TcpConnection {
         irs = syn.seq();
         rcvNxt = irs + 1;
         rcvAbs = 1;
-        rcvEdge = 1 + recvBuf.length;
+        rcvEdge = 1 + recvCap;
         if (syn.mss() > 0) {
             mss = Math.max(64, Math.min(ourMss, syn.mss()));
         }
@@ -173,7 +177,7 @@ public final class TcpConnection {
 
     /** Bytes the application may write now without exceeding the send buffer. */
     public int writable() {
-        return sendBuf.length - sendLen;
+        return sendCap - sendLen;
     }
 
     /** Bytes received and not read yet. */
@@ -216,15 +220,21 @@ public final class TcpConnection {
      */
     public int read(ByteBuffer dst, long now) {
         int n = Math.min(dst.remaining(), recvLen);
-        int first = Math.min(n, recvBuf.length - recvHead);
+        if (n == 0) {
+            return 0;
+        }
+        int first = Math.min(n, recvCap - recvHead);
         dst.put(recvBuf, recvHead, first);
         dst.put(recvBuf, 0, n - first);
-        recvHead = (recvHead + n) % recvBuf.length;
+        recvHead = (recvHead + n) % recvCap;
         recvLen -= n;
+        if (recvLen == 0 && (state == TcpState.CLOSED || state == TcpState.TIME_WAIT)) {
+            recvBuf = EMPTY;
+        }
         if (n > 0 && state.synchronized_() && !peerFin) {
             long edgeBefore = rcvEdge;
             // Announce the opened window once it grew enough to matter (receiver SWS avoidance).
-            if (rcvAbs + (recvBuf.length - recvLen) - edgeBefore >= Math.min(recvBuf.length / 2, mss)) {
+            if (rcvAbs + (recvCap - recvLen) - edgeBefore >= Math.min(recvCap / 2, mss)) {
                 sendAck(now);
             }
         }
@@ -241,9 +251,18 @@ public final class TcpConnection {
         if (finQueued || appClosed) {
             throw new IllegalStateException("output is shut down");
         }
-        int n = Math.min(src.remaining(), sendBuf.length - sendLen);
-        int tail = (sendHead + sendLen) % sendBuf.length;
-        int first = Math.min(n, sendBuf.length - tail);
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            throw new IllegalStateException("connection closed");
+        }
+        int n = Math.min(src.remaining(), sendCap - sendLen);
+        if (n == 0) {
+            return 0;
+        }
+        if (sendBuf.length == 0) {
+            sendBuf = new byte[sendCap];
+        }
+        int tail = (sendHead + sendLen) % sendCap;
+        int first = Math.min(n, sendCap - tail);
         src.get(sendBuf, tail, first);
         src.get(sendBuf, 0, n - first);
         sendLen += n;
@@ -321,6 +340,10 @@ public final class TcpConnection {
             finWait2At = NEVER;
             outOfOrder.clear();
             outOfOrderBytes = 0;
+            sendBuf = EMPTY; // nothing will be sent again
+            if (recvLen == 0) {
+                recvBuf = EMPTY;
+            }
         }
         tcp.stateChanged(this, before, next, now);
     }
@@ -333,8 +356,8 @@ public final class TcpConnection {
 
     /** Moves the advertised right edge when the free space grew enough (receiver SWS avoidance). */
     private void updateEdge() {
-        long candidate = rcvAbs + (recvBuf.length - recvLen);
-        if (candidate - rcvEdge >= Math.min(recvBuf.length / 2, mss) || (candidate > rcvEdge && rcvEdge - rcvAbs < 1)) {
+        long candidate = rcvAbs + (recvCap - recvLen);
+        if (candidate - rcvEdge >= Math.min(recvCap / 2, mss) || (candidate > rcvEdge && rcvEdge - rcvAbs < 1)) {
             rcvEdge = candidate;
         }
         if (rcvEdge < rcvAbs) {
@@ -527,7 +550,7 @@ public final class TcpConnection {
         rtt.resetBackOff();
         // Drop acknowledged data from the send buffer (the FIN occupies no buffer byte).
         int dataAcked = (int) Math.min(Math.max(0, ack - sendSeq), sendLen);
-        sendHead = (sendHead + dataAcked) % sendBuf.length;
+        sendHead = (sendHead + dataAcked) % sendCap;
         sendLen -= dataAcked;
         sendSeq += dataAcked;
         sndUna = ack;
@@ -650,8 +673,11 @@ public final class TcpConnection {
     }
 
     private void append(ByteBuffer payload, int from, int n) {
-        int tail = (recvHead + recvLen) % recvBuf.length;
-        int first = Math.min(n, recvBuf.length - tail);
+        if (recvBuf.length == 0) {
+            recvBuf = new byte[recvCap];
+        }
+        int tail = (recvHead + recvLen) % recvCap;
+        int first = Math.min(n, recvCap - tail);
         payload.get(payload.position() + from, recvBuf, tail, first);
         payload.get(payload.position() + from + first, recvBuf, 0, n - first);
         recvLen += n;
@@ -660,7 +686,7 @@ public final class TcpConnection {
     }
 
     private void storeOutOfOrder(long start, ByteBuffer payload, int from, int n) {
-        if (outOfOrderBytes + n > recvBuf.length) {
+        if (outOfOrderBytes + n > recvCap) {
             return; // bounded: duplicates of held ranges must not grow memory
         }
         byte[] held = outOfOrder.get(start);
@@ -716,7 +742,7 @@ public final class TcpConnection {
         }
         int dataEnd = sendSeq + sendLen;
         // Bounded: each turn sends at least one byte or the FIN, within the send buffer.
-        for (int turn = 0; turn <= sendBuf.length + 1; turn++) {
+        for (int turn = 0; turn <= sendCap + 1; turn++) {
             int inFlight = sndNxt - sndUna;
             int available = Math.max(0, dataEnd - sndNxt);
             boolean finPending = finQueued && lt(sndNxt, dataEnd + 1);
@@ -769,7 +795,7 @@ public final class TcpConnection {
     private void sendData(int seq, int len, boolean fin, long now) {
         int flags = TcpSegment.ACK | (len > 0 ? TcpSegment.PSH : 0) | (fin ? TcpSegment.FIN : 0);
         updateEdge();
-        int offset = (sendHead + (seq - sendSeq)) % sendBuf.length;
+        int offset = (sendHead + (seq - sendSeq)) % sendCap;
         tcp.send(this, seq, rcvNxt, flags, window(), 0, sendBuf, offset, len, now);
         ackSent();
     }
