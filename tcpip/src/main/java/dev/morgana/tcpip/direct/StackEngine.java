@@ -211,7 +211,7 @@ public final class StackEngine {
 
     /** The engine's counters plus the runtime's ({@code sendErrors}, {@code internalErrors}). */
     public StackStats stats(long sendErrors, long internalErrors) {
-        return new StackStats(ethif.stats(), arp.stats(), ipv4.stats(), icmp.stats(), udp.stats(),
+        return new StackStats(ethif.stats(), arp.stats(), ipv4.stats(), icmp.stats(), udp.stats(), tcp.stats(),
                 dhcp().map(DhcpClient::stats), sendErrors + outboxDropped, internalErrors);
     }
 
