@@ -461,6 +461,10 @@ public final class TcpConnection {
             }
             return;
         }
+        if (seg.has(TcpSegment.RST) && state == TcpState.TIME_WAIT) {
+            // RFC 1337: a RST must not cut TIME_WAIT short (here it would also discard unread data).
+            return;
+        }
         if (seg.has(TcpSegment.RST)) {
             // RFC 5961 section 3: only an exact match resets; anything else in the window is challenged.
             if (seq == rcvNxt) {
@@ -823,8 +827,8 @@ public final class TcpConnection {
 
     // ---------------------------------------------------------------- timers
 
-    /** When this connection's next timer fires; {@link Long#MAX_VALUE} when it waits only for the peer. */
-    public long nextDeadlineForTests() {
+    /** When this connection's next timer fires; {@link Long#MAX_VALUE} when it only waits for the peer (diagnostics, tests). */
+    public long nextTimer() {
         return nextDeadline();
     }
 

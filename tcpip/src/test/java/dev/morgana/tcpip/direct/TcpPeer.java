@@ -25,6 +25,15 @@ final class TcpPeer {
     boolean closedEarly;
     String error;
     private final ByteBuffer buffer = ByteBuffer.allocate(7000);
+    /** When set, the reader now and then stops reading for up to 3 s, so windows close. */
+    private java.util.SplittableRandom pauses;
+    private long pausedUntil;
+
+    /** Makes this reader pause at random moments (drawn from {@code random}), closing its window. */
+    TcpPeer pausing(java.util.SplittableRandom random) {
+        this.pauses = random;
+        return this;
+    }
 
     TcpPeer(byte[] toSend, long closeAfter, LongSupplier clock) {
         this.toSend = toSend;
@@ -63,8 +72,11 @@ final class TcpPeer {
             c.shutdownOutput(now);
             progress = true;
         }
+        if (pauses != null && now >= pausedUntil && pauses.nextInt(50) == 0) {
+            pausedUntil = now + pauses.nextLong(3_000_000_000L);
+        }
         buffer.clear();
-        int n = c.read(buffer, now);
+        int n = now < pausedUntil ? 0 : c.read(buffer, now);
         if (n > 0) {
             received.write(buffer.array(), 0, n);
             progress = true;

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Seeded scenarios of one TCP connection between two simulated stacks on a hostile link: loss up
- * to 30%, duplication, reordering, corruption, delay, MTUs down to 296, small buffers (so zero
- * windows), random sizes both ways, Nagle on or off, sometimes one side closing early. Every byte
+ * to 30%, duplication, reordering, corruption, delay, MTUs down to 296, small buffers and
+ * readers that pause for seconds (so zero windows), random sizes both ways, Nagle on or off, sometimes one side closing early. Every byte
  * must arrive exactly once and in order, and either both ends finish cleanly or they end with a
  * clean error, within bounded virtual time; afterwards neither stack holds any connection.
  *
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class TcpPropertyTest {
 
-    private static final int DEFAULT_SEEDS = 500;
+    private static final int DEFAULT_SEEDS = 1000;
     private static final int[] MTUS = {1500, 1500, 1280, 576, 296};
 
     @Test
@@ -62,6 +62,10 @@ class TcpPropertyTest {
         int early = r.nextInt(6); // 0: client closes early, 1: server does, else neither
         TcpPeer client = new TcpPeer(up, early == 0 ? r.nextInt(down.length + 1) : -1, hosts.sim::now);
         TcpPeer server = new TcpPeer(down, early == 1 ? r.nextInt(up.length + 1) : -1, hosts.sim::now);
+        if (r.nextInt(4) == 0) {
+            client.pausing(r.split());
+            server.pausing(r.split());
+        }
         try {
             b.tcp().listen(80, c -> server.connection = c);
             client.connection = a.tcp().connect(Hosts.ip(3), 80, hosts.sim.now());
@@ -116,7 +120,7 @@ class TcpPropertyTest {
     }
 
     private static boolean idleReader(TcpPeer p) {
-        return p.connection == null || p.done() || p.connection.nextDeadlineForTests() == Long.MAX_VALUE;
+        return p.connection == null || p.done() || p.connection.nextTimer() == Long.MAX_VALUE;
     }
 
     /** The handshake failed before the server accepted anything: its application never saw a flow. */
@@ -125,7 +129,7 @@ class TcpPropertyTest {
     }
 
     private static String state(TcpPeer p) {
-        return (p.connection == null ? "none" : p.connection.toString() + " timer " + p.connection.nextDeadlineForTests()) + " read " + p.received.size()
+        return (p.connection == null ? "none" : p.connection.toString() + " timer " + p.connection.nextTimer()) + " read " + p.received.size()
                 + (p.closedEarly ? " closed early" : "") + " closed=" + p.closed + " eos=" + p.endOfStream + (p.error == null ? "" : " error " + p.error);
     }
 
