@@ -87,6 +87,11 @@ public final class DirectStackV4 implements StackV4 {
             public Tcp tcp() {
                 return engine.tcp();
             }
+
+            @Override
+            public boolean running() {
+                return running && failure == null;
+            }
         }, console);
         engine.onLog(console::log);
         engine.icmp().onEchoReply((src, id, seq, data, at) -> {
@@ -184,6 +189,12 @@ public final class DirectStackV4 implements StackV4 {
             if (running) {
                 failure = e;
                 console.log("direct stack on " + network.name() + " stopped: " + e.getMessage());
+                lock.lock();
+                try {
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }
@@ -288,6 +299,12 @@ public final class DirectStackV4 implements StackV4 {
             loop.join(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            changed.signalAll(); // flows blocked in TCP calls see the stack stopped
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -34,6 +34,9 @@ final class DirectTcpv4 implements Tcpv4 {
         <T> T call(LongFunction<T> action);
 
         Tcp tcp();
+
+        /** False once the stack stopped: blocked flows then fail instead of waiting for ever. */
+        boolean running();
     }
 
     private final Engine engine;
@@ -104,6 +107,9 @@ final class DirectTcpv4 implements Tcpv4 {
         lock.lock();
         try {
             while (c.state() == TcpState.SYN_SENT || c.state() == TcpState.SYN_RECEIVED) {
+                if (!engine.running()) {
+                    throw new IOException("cannot connect to " + address + ":" + port + ": the stack stopped");
+                }
                 engine.changed().await();
             }
             if (c.error() != null) {
@@ -155,6 +161,9 @@ final class DirectTcpv4 implements Tcpv4 {
                     if (c.state() == TcpState.CLOSED) {
                         throw new IOException("connection closed");
                     }
+                    if (!engine.running()) {
+                        throw new IOException("the network stack stopped");
+                    }
                     engine.changed().await();
                 }
             } catch (InterruptedException e) {
@@ -187,6 +196,9 @@ final class DirectTcpv4 implements Tcpv4 {
                             throw new IOException("cannot write to " + remote + ": " + e.getMessage());
                         }
                         continue;
+                    }
+                    if (!engine.running()) {
+                        throw new IOException("the network stack stopped");
                     }
                     engine.changed().await();
                 }

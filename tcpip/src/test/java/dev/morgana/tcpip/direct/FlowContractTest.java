@@ -172,6 +172,30 @@ class FlowContractTest {
         }
     }
 
+    @Test
+    void stoppingTheDirectStackFailsABlockedRead() throws Exception {
+        MemorySwitch network = new MemorySwitch(Clock.system(), Impairments.NONE, 1);
+        DirectStackV4 a = DirectStackV4.start(network.connect(Hosts.mac(2)), Hosts.config(2), Clock.system(), new SeededRandom(2), CONSOLE);
+        try (DirectStackV4 b = DirectStackV4.start(network.connect(Hosts.mac(3)), Hosts.config(3), Clock.system(), new SeededRandom(3), CONSOLE);
+                Tcpv4.Listener l = echo(b.tcpv4())) {
+            Flow flow = a.tcpv4().connect(Hosts.ip(3), l.port());
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    flow.read(ByteBuffer.allocate(10));
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            Thread.sleep(100);
+            a.close();
+            Throwable t = outcome.get(10, TimeUnit.SECONDS);
+            assertTrue(t instanceof IOException && t.getMessage().contains("stopped"), String.valueOf(t));
+            flow.close();
+        }
+    }
+
     /** Thousands of connections open and close; afterwards neither engine holds any connection. */
     @Test
     void thousandsOfConnectionsLeaveNoStateBehind() throws Exception {
