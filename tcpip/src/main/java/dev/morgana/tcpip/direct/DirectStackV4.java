@@ -1,6 +1,8 @@
 package dev.morgana.tcpip.direct;
 
 import dev.morgana.tcpip.ipv4.Ipv4Config;
+import dev.morgana.tcpip.tcp.Tcp;
+import dev.morgana.tcpip.tcp.TcpConfig;
 import dev.morgana.types.Clock;
 import dev.morgana.types.Console;
 import dev.morgana.types.Ipv4Address;
@@ -28,8 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread, which waits on the network for at most the time left to the engine's next deadline.
  * Application threads call in under a lock; frames they cause are sent at once.
  *
- * <p>TCP is not there yet: {@link #tcpv4()} throws. It plugs in as an {@code Ipv4.Transport}
- * registered for protocol 6 on {@link StackEngine#ipv4()}, wrapped by a {@link Tcpv4} here.
+ * <p>TCP ({@link #tcpv4()}) is the engine's {@link Tcp}, wrapped by {@link DirectTcpv4}: flows
+ * block their (virtual) threads on a condition the loop signals after every step.
  */
 public final class DirectStackV4 implements StackV4 {
 
@@ -44,6 +46,9 @@ public final class DirectStackV4 implements StackV4 {
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread loop;
     private final Udpv4 udp = new DirectUdp();
+    /** Signalled after every engine step, for application threads waiting on TCP. */
+    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+    private final Tcpv4 tcp;
     private volatile boolean running = true;
     private long sendErrors;
     private long internalErrors;
@@ -56,12 +61,38 @@ public final class DirectStackV4 implements StackV4 {
 
     private static final byte[] PING_DATA = "morgana-ping-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private DirectStackV4(Network network, Optional<Ipv4Config> config, Clock clock, Random random, Console console) {
+    private DirectStackV4(Network network, Optional<Ipv4Config> config, Clock clock, Random random, Console console, TcpConfig tcpConfig) {
         this.network = network;
         this.clock = clock;
         this.console = console;
         this.origin = clock.monotonicNanos();
-        this.engine = new StackEngine(network.mac(), network.mtu(), config, random);
+        this.engine = new StackEngine(network.mac(), network.mtu(), config, random, tcpConfig);
+        this.tcp = new DirectTcpv4(new DirectTcpv4.Engine() {
+            @Override
+            public ReentrantLock lock() {
+                return lock;
+            }
+
+            @Override
+            public java.util.concurrent.locks.Condition changed() {
+                return changed;
+            }
+
+            @Override
+            public <T> T call(java.util.function.LongFunction<T> action) {
+                return DirectStackV4.this.call(action);
+            }
+
+            @Override
+            public Tcp tcp() {
+                return engine.tcp();
+            }
+
+            @Override
+            public boolean running() {
+                return running && failure == null;
+            }
+        }, console);
         engine.onLog(console::log);
         engine.icmp().onEchoReply((src, id, seq, data, at) -> {
             CompletableFuture<Long> waiting = pings.get(new PingKey(src, id, seq));
@@ -81,10 +112,16 @@ public final class DirectStackV4 implements StackV4 {
 
     /** Starts a stack with a static address (keys IP, NETMASK, GATEWAY). */
     public static DirectStackV4 start(Network network, Ipv4Config config, Clock clock, Random random, Console console) {
+        return start(network, config, clock, random, console, TcpConfig.DEFAULT);
+    }
+
+    /** Starts a stack with a static address and the given TCP buffers, timers and bounds. */
+    public static DirectStackV4 start(Network network, Ipv4Config config, Clock clock, Random random, Console console,
+            TcpConfig tcpConfig) {
         if (!config.configured()) {
             throw new IllegalArgumentException("IP: a static configuration needs an address, not 0.0.0.0");
         }
-        return new DirectStackV4(network, Optional.of(config), clock, random, console);
+        return new DirectStackV4(network, Optional.of(config), clock, random, console, tcpConfig);
     }
 
     /**
@@ -95,7 +132,7 @@ public final class DirectStackV4 implements StackV4 {
      */
     public static DirectStackV4 startDhcp(Network network, Clock clock, Random random, Console console, Duration leaseTimeout)
             throws IOException {
-        DirectStackV4 stack = new DirectStackV4(network, Optional.empty(), clock, random, console);
+        DirectStackV4 stack = new DirectStackV4(network, Optional.empty(), clock, random, console, TcpConfig.DEFAULT);
         long until = System.nanoTime() + leaseTimeout.toNanos();
         while (stack.addresses().getFirst().equals(Ipv4Address.ANY)) {
             if (System.nanoTime() - until > 0 || stack.failure != null) {
@@ -152,11 +189,18 @@ public final class DirectStackV4 implements StackV4 {
             if (running) {
                 failure = e;
                 console.log("direct stack on " + network.name() + " stopped: " + e.getMessage());
+                lock.lock();
+                try {
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }
 
     private void flush() {
+        changed.signalAll();
         for (byte[] frame = engine.nextFrame(); frame != null; frame = engine.nextFrame()) {
             try {
                 network.send(ByteBuffer.wrap(frame));
@@ -183,10 +227,15 @@ public final class DirectStackV4 implements StackV4 {
         return "direct-stack";
     }
 
-    /** Not yet: TCP is the next step (see the class comment for where it plugs in). */
+    /** TCP over the from-scratch engine, with the socket stack's {@link dev.morgana.types.Flow} semantics. */
     @Override
     public Tcpv4 tcpv4() {
-        throw new UnsupportedOperationException("TCP: not yet in the direct stack (NET=direct serves UDP and ICMP only for now)");
+        return tcp;
+    }
+
+    /** TCP connections the engine holds in any state (TIME_WAIT included), for leak checks. */
+    public int tcpConnections() {
+        return call(now -> engine.tcp().connectionCount());
     }
 
     @Override
@@ -250,6 +299,12 @@ public final class DirectStackV4 implements StackV4 {
             loop.join(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            changed.signalAll(); // flows blocked in TCP calls see the stack stopped
+        } finally {
+            lock.unlock();
         }
     }
 

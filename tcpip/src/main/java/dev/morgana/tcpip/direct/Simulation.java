@@ -27,6 +27,7 @@ public final class Simulation {
     private final MemorySwitch network;
     private final List<Host> hosts = new ArrayList<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(65600);
+    private BooleanSupplier application = () -> false;
 
     public Simulation(VirtualClock clock, MemorySwitch network) {
         this.clock = clock;
@@ -40,6 +41,14 @@ public final class Simulation {
         engine.start(clock.monotonicNanos());
         flush(hosts.getLast());
         return engine;
+    }
+
+    /**
+     * Runs {@code app} at every step, before the engines are polled, so a test can play the
+     * applications (read, write, close) in the same thread; it returns whether it did anything.
+     */
+    public void application(BooleanSupplier app) {
+        this.application = app;
     }
 
     public long now() {
@@ -85,7 +94,7 @@ public final class Simulation {
         boolean progress = true;
         // Bounded: each round drains frames due now; engines answer with frames due later or now.
         for (int round = 0; progress && round < 10_000; round++) {
-            progress = false;
+            progress = application.getAsBoolean();
             long now = clock.monotonicNanos();
             for (Host h : hosts) {
                 h.engine.poll(now);

@@ -9,6 +9,8 @@ import dev.morgana.tcpip.icmp.Icmp;
 import dev.morgana.tcpip.ipv4.Ipv4;
 import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.ipv4.ReassemblyConfig;
+import dev.morgana.tcpip.tcp.Tcp;
+import dev.morgana.tcpip.tcp.TcpConfig;
 import dev.morgana.tcpip.udp.Udp;
 import dev.morgana.tcpip.wire.ArpPacket;
 import dev.morgana.tcpip.wire.DhcpMessage;
@@ -28,7 +30,7 @@ import java.util.function.Consumer;
  * {@link #nextFrame}; {@link #nextDeadline} says when to poll next. The same engine runs under a
  * thread on a real device ({@link DirectStackV4}) or in a single-threaded {@link Simulation}.
  *
- * <p>TCP plugs in as another {@link Ipv4.Transport}: {@code engine.ipv4().register(6, tcp)}.
+ * <p>TCP ({@link #tcp}) is registered with IPv4 as the transport for protocol 6.
  * Not thread-safe: one owner drives it.
  */
 public final class StackEngine {
@@ -44,6 +46,7 @@ public final class StackEngine {
     private final Ipv4 ipv4;
     private final Icmp icmp;
     private final Udp udp;
+    private final Tcp tcp;
     private final DhcpClient dhcp;
     private final Optional<Ipv4Config> staticConfig;
     private Consumer<String> log = line -> {};
@@ -57,11 +60,21 @@ public final class StackEngine {
      * @param random entropy for DHCP transaction ids and back-off
      */
     public StackEngine(MacAddress mac, int mtu, Optional<Ipv4Config> config, Random random) {
+        this(mac, mtu, config, random, TcpConfig.DEFAULT);
+    }
+
+    /**
+     * @param config the static configuration, or empty to lease one by DHCP
+     * @param random entropy for DHCP transaction ids, back-off, ephemeral ports and the ISN key
+     * @param tcpConfig the TCP engine's buffers, timers and bounds
+     */
+    public StackEngine(MacAddress mac, int mtu, Optional<Ipv4Config> config, Random random, TcpConfig tcpConfig) {
         this.ethif = new Ethif(mac, mtu, this::queue);
         this.arp = new Arp(ethif, ArpConfig.DEFAULT);
         this.ipv4 = new Ipv4(ethif, arp, ReassemblyConfig.DEFAULT);
         this.icmp = new Icmp(ipv4);
         this.udp = new Udp(ipv4, icmp);
+        this.tcp = new Tcp(ipv4, tcpConfig, random);
         this.staticConfig = config;
         this.dhcp = config.isPresent() ? null : new DhcpClient(mac, random);
         if (dhcp != null) {
@@ -187,6 +200,10 @@ public final class StackEngine {
         return udp;
     }
 
+    public Tcp tcp() {
+        return tcp;
+    }
+
     /** The DHCP client, when the stack leases its address. */
     public Optional<DhcpClient> dhcp() {
         return Optional.ofNullable(dhcp);
@@ -194,7 +211,7 @@ public final class StackEngine {
 
     /** The engine's counters plus the runtime's ({@code sendErrors}, {@code internalErrors}). */
     public StackStats stats(long sendErrors, long internalErrors) {
-        return new StackStats(ethif.stats(), arp.stats(), ipv4.stats(), icmp.stats(), udp.stats(),
+        return new StackStats(ethif.stats(), arp.stats(), ipv4.stats(), icmp.stats(), udp.stats(), tcp.stats(),
                 dhcp().map(DhcpClient::stats), sendErrors + outboxDropped, internalErrors);
     }
 

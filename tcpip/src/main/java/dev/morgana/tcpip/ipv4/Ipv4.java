@@ -65,6 +65,11 @@ public final class Ipv4 {
         transports.put(protocol, transport);
     }
 
+    /** The link's MTU: the largest IP packet sent without fragmenting. */
+    public int mtu() {
+        return ethif.mtu();
+    }
+
     public Ipv4Config config() {
         return config;
     }

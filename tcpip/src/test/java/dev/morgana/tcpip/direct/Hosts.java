@@ -17,7 +17,11 @@ final class Hosts {
     final Simulation sim;
 
     Hosts(Impairments impairments, long seed) {
-        network = new MemorySwitch(clock, impairments, seed);
+        this(impairments, seed, 1500);
+    }
+
+    Hosts(Impairments impairments, long seed, int mtu) {
+        network = new MemorySwitch(clock, impairments, seed, mtu);
         sim = new Simulation(clock, network);
     }
 
@@ -40,6 +44,11 @@ final class Hosts {
     /** A host with a static address 10.0.0.{@code host}. */
     StackEngine host(int host) {
         return sim.add(new StackEngine(mac(host), 1500, Optional.of(config(host)), new SeededRandom(host)));
+    }
+
+    /** A host with a static address, its own MTU and TCP configuration. */
+    StackEngine host(int host, int mtu, dev.morgana.tcpip.tcp.TcpConfig tcp) {
+        return sim.add(new StackEngine(mac(host), mtu, Optional.of(config(host)), new SeededRandom(host), tcp));
     }
 
     /** A host that leases its address by DHCP. */

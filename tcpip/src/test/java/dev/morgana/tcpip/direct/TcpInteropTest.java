@@ -1,0 +1,176 @@
+package dev.morgana.tcpip.direct;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.morgana.tcpip.ipv4.Ipv4Config;
+import dev.morgana.tcpip.netif.PcapTap;
+import dev.morgana.tcpip.netif.SeededRandom;
+import dev.morgana.tcpip.netif.TapNetwork;
+import dev.morgana.types.Clock;
+import dev.morgana.types.Flow;
+import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.MacAddress;
+import dev.morgana.types.Network;
+import dev.morgana.types.Tcpv4;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The from-scratch TCP against the Linux kernel over a TAP device in a namespace this test
+ * creates and removes: curl downloads from our listener, and we connect to socat listeners in
+ * both directions, a few MB byte-exact each. Root only; traffic goes to target/interop-tcp.pcap.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(90)
+class TcpInteropTest {
+
+    private static final Ipv4Address KERNEL = Ipv4Address.parse("10.203.0.1");
+    private static final Ipv4Address STACK = Ipv4Address.parse("10.203.0.2");
+    private static final int SIZE = 4 * 1024 * 1024;
+
+    private Namespace ns;
+    private String tap;
+    private Network network;
+    private DirectStackV4 stack;
+
+    @BeforeAll
+    void setUp() throws IOException {
+        String reason = Namespace.unavailableReason();
+        if (reason == null && Namespace.run(5, "sh", "-c", "command -v curl && command -v socat").exit() != 0) {
+            reason = "curl and socat are needed; scripts/deps.sh installs them";
+        }
+        if (reason != null) {
+            System.out.println("TcpInteropTest skipped: " + reason);
+        }
+        Assumptions.assumeTrue(reason == null, reason);
+        ns = Namespace.create();
+        tap = Namespace.createTap();
+        try {
+            network = PcapTap.wrap(TapNetwork.open(tap, MacAddress.parse("02:00:00:00:03:02"), 1500),
+                    Path.of("target", "interop-tcp.pcap").toAbsolutePath());
+            ns.adopt(tap, KERNEL + "/24");
+        } catch (IOException | RuntimeException e) {
+            Namespace.deleteTap(tap);
+            throw e;
+        }
+        stack = DirectStackV4.start(network, new Ipv4Config(STACK, Ipv4Address.parse("255.255.255.0"), Optional.of(KERNEL)),
+                Clock.system(), new SeededRandom(1), FlowContractTest.CONSOLE);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (network != null) {
+            network.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    private static byte[] data(long seed) {
+        byte[] b = new byte[SIZE];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void curlDownloadsFromOurListenerByteExact() throws Exception {
+        byte[] body = data(1);
+        Path out = Files.createTempFile("morgana-curl", ".bin");
+        try (Tcpv4.Listener l = stack.tcpv4().listen(8080, flow -> {
+            // Read the request head, then answer with the body and close.
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            while (!request.toString(StandardCharsets.US_ASCII).contains("\r\n\r\n") && flow.read(buf) > 0) {
+                request.write(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            String head = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+            flow.writev(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap(body));
+        })) {
+            Namespace.Result r = ns.exec(60, "curl", "-sS", "--max-time", "50", "-o", out.toString(), "-w", "%{http_code}",
+                    "http://" + STACK + ":8080/file");
+            assertEquals(0, r.exit(), r.out());
+            assertTrue(r.out().contains("200"), r.out());
+            assertArrayEquals(body, Files.readAllBytes(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    @Test
+    void weUploadToAKernelListenerByteExact() throws Exception {
+        byte[] body = data(2);
+        Path out = Files.createTempFile("morgana-socat", ".bin");
+        Path log = Files.createTempFile("morgana-socat", ".log");
+        Process socat = ns.start(log, "socat", "-u", "TCP4-LISTEN:9000,reuseaddr", "CREATE:" + out);
+        try {
+            Flow flow = connectWhenListening(9000);
+            try (flow) {
+                flow.write(ByteBuffer.wrap(body));
+                flow.shutdownOutput();
+                assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "the kernel closes after our FIN");
+            }
+            assertTrue(socat.waitFor(30, TimeUnit.SECONDS), "socat finishes");
+            assertArrayEquals(body, Files.readAllBytes(out));
+        } finally {
+            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void weDownloadFromAKernelListenerByteExact() throws Exception {
+        byte[] body = data(3);
+        Path in = Files.createTempFile("morgana-socat", ".bin");
+        Path log = Files.createTempFile("morgana-socat", ".log");
+        Files.write(in, body);
+        Process socat = ns.start(log, "socat", "-u", "OPEN:" + in, "TCP4-LISTEN:9001,reuseaddr");
+        try (Flow flow = connectWhenListening(9001)) {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(65536);
+            for (int n = flow.read(buf); n >= 0; n = flow.read(buf)) {
+                got.write(buf.array(), 0, n);
+                buf.clear();
+            }
+            assertArrayEquals(body, got.toByteArray());
+        } finally {
+            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** socat may not listen yet: a refused connect is retried for a few seconds. */
+    private Flow connectWhenListening(int port) throws Exception {
+        IOException last = null;
+        for (int i = 0; i < 50; i++) {
+            try {
+                return stack.tcpv4().connect(KERNEL, port);
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw last;
+    }
+}
