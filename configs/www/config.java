@@ -4,12 +4,19 @@ import static dev.morgana.appliance.config.Dsl.*;
 
 import dev.morgana.appliance.config.Impl;
 import dev.morgana.appliance.config.Key;
+import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.StackV4;
 import dev.morgana.types.kv.KvRo;
 
 Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix", "docker");
 Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
-Key<String> net = Key.choice("NET", "which TCP/IP stack serves it", "socket", "socket");
+Key<String> net = Key.choice("NET", "which TCP/IP stack serves it", "socket", "socket", "direct");
+Key<Boolean> dhcp = Key.bool("DHCP", "NET=direct: take the address from DHCP instead of IP/NETMASK/GATEWAY", false);
+Key<String> ip = Key.of("IP", "NET=direct: the appliance's address", "10.0.0.2", text -> Ipv4Address.parse(text).toString());
+Key<String> netmask = Key.of("NETMASK", "NET=direct: the subnet mask", "255.255.255.0", text -> Ipv4Address.parse(text).toString());
+Key<String> gateway = Key.of("GATEWAY", "NET=direct: the default gateway", "10.0.0.1", text -> Ipv4Address.parse(text).toString());
+Key<String> tapName = Key.of("TAP", "NET=direct: the TAP interface to attach to", "tap0", name -> name);
+Key<String> pcap = Key.of("PCAP", "NET=direct: a file to record every frame in (pcap), or empty", "", path -> path);
 Key<Integer> port = Key.integer("PORT", "the HTTP port", 8080, 1, 65535);
 Key<String> https = Key.choice("TLS", "also serve HTTPS", "off", "off", "on");
 Key<Integer> tlsPort = Key.integer("TLS_PORT", "the HTTPS port", 8443, 1, 65535);
@@ -26,13 +33,17 @@ void main() {
         case "fat" -> kvRoOfFat(fatImage(htdocs.get()));
         default -> crunch(htdocs.get());
     };
+    // Read every key up front, so all are known to configure whatever the branch taken.
+    boolean useDhcp = dhcp.get();
+    var ipv4 = ipv4Config(ip.get(), netmask.get(), gateway.get());
+    var network = tap(tapName.get(), pcap.get());
     Impl<StackV4> stack = switch (net.get()) {
+        case "direct" -> useDhcp ? directStackV4WithDhcp(console, network, 30) : directStackV4(console, network, ipv4);
         default -> socketStackV4(console);
     };
     var site = foreign("dev.morgana.site.StaticSite", fn(CONSOLE, KV_RO, HTTP, JOB), "site");
     var overHttp = apply(site, console, store, httpServer(console, port.get(), stack));
 
-    // Read every key up front, so all are known to configure whatever the branch taken.
     int httpsPort = tlsPort.get();
     String cert = tlsCert.get();
     String key = tlsKey.get();

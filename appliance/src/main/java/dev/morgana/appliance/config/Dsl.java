@@ -5,6 +5,7 @@ import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.types.Clock;
 import dev.morgana.types.Console;
 import dev.morgana.types.Network;
+import dev.morgana.types.Random;
 import dev.morgana.types.Job;
 import dev.morgana.types.StackV4;
 import dev.morgana.types.Tcpv4;
@@ -37,6 +38,7 @@ public final class Dsl {
     public static final Typ<Job> JOB = Typ.of("job", Job.class);
     public static final Typ<Network> NETWORK = Typ.of("network", Network.class);
     public static final Typ<Clock> CLOCK = Typ.of("clock", Clock.class);
+    public static final Typ<Random> RANDOM = Typ.of("random", Random.class);
     public static final Typ<Ipv4Config> IPV4_CONFIG = Typ.of("ipv4_config", Ipv4Config.class);
     /** Plain int parameters of foreign modules (ports, sizes), passed as constants. */
     public static final Typ<Integer> INT = Typ.of("int", Integer.class);
@@ -171,6 +173,35 @@ public final class Dsl {
     public static Impl<Clock> systemClock() {
         return new Impl.Device<>(CLOCK, "clock", new Expr.Static("dev.morgana.types.Clock", "system", List.of()),
                 Set.of("types"), List.of());
+    }
+
+    /** Entropy from the JDK's SecureRandom (the kernel's getrandom). */
+    public static Impl<Random> defaultRandom() {
+        return new Impl.Device<>(RANDOM, "random", new Expr.New("dev.morgana.unix.SecureRandomDevice", List.of()),
+                Set.of("unix"), List.of());
+    }
+
+    /**
+     * The from-scratch stack (Ethernet, ARP, IPv4, ICMP, UDP, TCP) over {@code network} with a
+     * static address (Mirage's {@code direct_stackv4_with_default_ipv4}).
+     */
+    public static Impl<StackV4> directStackV4(Impl<Console> console, Impl<Network> network, Impl<Ipv4Config> ipv4) {
+        return new Impl.Device<>(STACKV4, "stack",
+                new Expr.Static("dev.morgana.tcpip.direct.DirectStackV4", "start", List.of(new Expr.Ref(network),
+                        new Expr.Ref(ipv4), new Expr.Ref(systemClock()), new Expr.Ref(defaultRandom()), new Expr.Ref(console))),
+                Set.of("tcpip"), List.of());
+    }
+
+    /**
+     * The from-scratch stack with its address from DHCP (Mirage's {@code direct_stackv4_with_dhcp});
+     * the appliance fails to start if no lease comes within {@code leaseSeconds}.
+     */
+    public static Impl<StackV4> directStackV4WithDhcp(Impl<Console> console, Impl<Network> network, int leaseSeconds) {
+        return new Impl.Device<>(STACKV4, "stack",
+                new Expr.Static("dev.morgana.tcpip.direct.DirectStackV4", "startDhcp", List.of(new Expr.Ref(network),
+                        new Expr.Ref(systemClock()), new Expr.Ref(defaultRandom()), new Expr.Ref(console),
+                        new Expr.Static("java.time.Duration", "ofSeconds", List.of(Expr.integer(leaseSeconds))))),
+                Set.of("tcpip"), List.of());
     }
 
     /** A static IPv4 address, netmask and gateway, checked when the appliance starts. */
