@@ -7,7 +7,7 @@ import dev.morgana.appliance.config.Key;
 import dev.morgana.types.StackV4;
 import dev.morgana.types.kv.KvRo;
 
-Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix", "docker");
+Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix", "docker", "xen");
 Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
 Key<String> net = Key.choice("NET", "which TCP/IP stack serves it", "socket", "socket");
 Key<Integer> port = Key.integer("PORT", "the HTTP port", 8080, 1, 65535);

@@ -1,0 +1,235 @@
+package dev.morgana.appliance.build;
+
+import dev.morgana.appliance.codegen.Manifest;
+import dev.morgana.appliance.config.BuildStep;
+import dev.morgana.appliance.packaging.DockerPackager;
+import dev.morgana.appliance.packaging.RuntimeLinker;
+import dev.morgana.appliance.packaging.TarBuilder;
+import dev.morgana.crunch.CrunchBuilder;
+import dev.morgana.fat.FatImageBuilder;
+import dev.morgana.fat.FatOptions;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * {@code make build}: turns a configured appliance folder ({@code appliance.manifest} and
+ * {@code src/Main.java}) into a runnable one: {@code lib/} holds exactly the jars the Main
+ * needs plus the appliance's own jar (Main and its data), {@code bin/NAME} launches it.
+ */
+public final class ApplianceBuilder {
+
+    /** Used for Last-Modified when SOURCE_DATE_EPOCH is unset: never the build clock. */
+    public static final Instant DEFAULT_EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** JVM options every appliance runs with: a small heap manager and a hard stop on OOM. */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:-UsePerfData");
+
+    private ApplianceBuilder() {}
+
+    /** What was built. */
+    public record Result(Path launcher, List<Path> classPath, SortedSet<String> jdkModules, Path tarball, Path image) {}
+
+    /**
+     * @param root the project root
+     * @param out the configured appliance folder
+     * @param epoch the time stamped on site files
+     * @param progress receives one line per step
+     */
+    public static Result build(Path root, Path out, Instant epoch, Consumer<String> progress) throws IOException {
+        Manifest manifest = Manifest.read(out);
+        String name = manifest.name();
+
+        Linker linker = new Linker(root);
+        SortedSet<String> modules = linker.closure(manifest.modules());
+        progress.accept("link: modules " + String.join(", ", modules));
+        Path lib = out.resolve("lib");
+        deleteTree(lib);
+        Files.createDirectories(lib);
+        List<Path> classPath = new ArrayList<>();
+        for (Path jar : linker.jars(modules)) {
+            Path copy = lib.resolve(jar.getFileName());
+            Files.copy(jar, copy);
+            classPath.add(copy);
+        }
+
+        // work/ holds intermediates; bin/, lib/, data/ and runtime/ are the artefact.
+        Path work = out.resolve("work");
+        deleteTree(work);
+        deleteTree(out.resolve("data"));
+        Files.createDirectories(work);
+        Map<String, byte[]> appEntries = new TreeMap<>();
+        for (BuildStep step : manifest.steps()) {
+            switch (step) {
+                case BuildStep.Crunch crunch -> {
+                    Path store = work.resolve(Path.of(crunch.resource()).getFileName());
+                    CrunchBuilder.build(siteDirectory(root, crunch.htdocs()), store, epoch, progress);
+                    appEntries.put(crunch.resource(), Files.readAllBytes(store));
+                }
+                case BuildStep.FatImage fat -> {
+                    Path image = out.resolve(fat.file());
+                    Files.createDirectories(image.getParent());
+                    FatImageBuilder.build(siteDirectory(root, fat.htdocs()), image,
+                            FatOptions.defaults().withEpoch(epoch), progress);
+                }
+            }
+        }
+
+        Path classes = work.resolve("classes");
+        compileMain(out.resolve("src").resolve("Main.java"), classes, classPath);
+        appEntries.putAll(DeterministicJar.entriesOf(classes));
+        Path appJar = lib.resolve(name + "-app.jar");
+        Set<String> stored = appEntries.keySet().stream().filter(k -> k.endsWith(".crunch")).collect(Collectors.toSet());
+        DeterministicJar.write(appJar, appEntries, stored);
+        classPath.add(appJar);
+        progress.accept("app: " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
+
+        RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
+        SortedSet<String> jdkModules = runtimes.modulesFor(classPath);
+        Path runtime = out.resolve("runtime");
+        deleteTree(runtime);
+        linkTree(runtimes.link(jdkModules), runtime);
+
+        Path launcher = writeLauncher(out, name, classPath);
+        Path tarball = out.resolveSibling(out.getFileName() + ".tar.gz");
+        TarBuilder tar = new TarBuilder(epoch, 0);
+        for (String part : List.of("bin", "data", "lib", "runtime")) {
+            if (Files.isDirectory(out.resolve(part))) {
+                tar.tree(name + "/" + part, out.resolve(part));
+            }
+        }
+        Files.write(tarball, TarBuilder.gzip(tar.tarBytes()));
+        progress.accept("built " + launcher + " and " + tarball + " (" + Files.size(tarball) / (1024 * 1024) + " MiB)");
+
+        Path image = null;
+        String target = manifest.keys().getOrDefault("TARGET", "unix");
+        switch (target) {
+            case "unix" -> { }
+            case "docker" -> {
+                image = out.resolveSibling(out.getFileName() + "-oci.tar");
+                Map<String, String> labels = new TreeMap<>(Map.of(
+                        "org.opencontainers.image.title", name,
+                        "org.opencontainers.image.version", linker.projectVersion(),
+                        "org.opencontainers.image.revision", sourceRevision(root)));
+                String digest = DockerPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(), labels, epoch, image);
+                progress.accept("built " + image + " (" + Files.size(image) / (1024 * 1024) + " MiB, manifest " + digest
+                        + "): docker load -i " + image + " or podman load -i " + image);
+            }
+            case "xen" -> image = dev.morgana.xen.image.XenPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(),
+                    dev.morgana.appliance.packaging.SystemLibraries.neededBy(runtime), epoch,
+                    root.resolve("build").resolve("xen-kernel"), progress).directory();
+            default -> throw new IOException("TARGET=" + target + " cannot be built yet (unix, docker and xen can)");
+        }
+        return new Result(launcher, List.copyOf(classPath), jdkModules, tarball, image);
+    }
+
+    /** The git commit the sources are at, or "unknown" outside a git checkout. */
+    static String sourceRevision(Path root) {
+        try {
+            Process git = new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "HEAD")
+                    .redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return git.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private static Path siteDirectory(Path root, Path htdocs) throws IOException {
+        Path dir = root.resolve(htdocs);
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no site directory " + htdocs
+                    + (htdocs.startsWith("htdocs-example") ? " (assembled by `mvn package`; make build runs it)" : ""));
+        }
+        return dir;
+    }
+
+    private static void compileMain(Path source, Path classes, List<Path> classPath) throws IOException {
+        if (!Files.isRegularFile(source)) {
+            throw new IOException("no generated " + source + ": run `make configure` first");
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IOException("build needs a JDK (javac), not a bare runtime");
+        }
+        Files.createDirectories(classes);
+        StringWriter errors = new StringWriter();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
+            List<String> options = List.of("-d", classes.toString(), "--release", "25", "-classpath",
+                    classPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
+            boolean ok = javac.getTask(errors, files, null, options, null,
+                    files.getJavaFileObjects(source.toFile())).call();
+            if (!ok) {
+                throw new IOException("the generated Main does not compile against the linked modules:\n" + errors);
+            }
+        }
+    }
+
+    private static Path writeLauncher(Path out, String name, List<Path> classPath) throws IOException {
+        String cp = classPath.stream()
+                .map(p -> "$here/" + out.relativize(p).toString().replace('\\', '/'))
+                .collect(Collectors.joining(":"));
+        String script = """
+                #!/bin/sh
+                # Runs the "%s" appliance on its own runtime. Written by `make build`; keys were fixed by `make configure`.
+                here=$(cd "$(dirname "$0")/.." && pwd)
+                exec "$here/runtime/bin/java" %s -Dmorgana.home="$here" -cp "%s" Main "$@"
+                """.formatted(name, String.join(" ", JVM_OPTIONS), cp);
+        Path bin = out.resolve("bin");
+        Files.createDirectories(bin);
+        Path launcher = bin.resolve(name);
+        Files.writeString(launcher, script, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return launcher;
+    }
+
+    /** Mirrors {@code source} into {@code target} with hard links (copies where links fail). */
+    private static void linkTree(Path source, Path target) throws IOException {
+        try (var paths = Files.walk(source)) {
+            for (Path p : paths.sorted().toList()) {
+                Path dest = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    try {
+                        Files.createLink(dest, p);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(p, dest, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
