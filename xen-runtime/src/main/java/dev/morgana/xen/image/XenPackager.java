@@ -75,6 +75,11 @@ public final class XenPackager {
         }
         image.charDevice("dev/console", 0600, 5, 1);
         image.tree(RUNTIME, out.resolve("runtime"));
+        // Class data sharing: under software emulation it cuts the JVM's start by seconds.
+        Path work = out.resolve("work");
+        Files.createDirectories(work);
+        image.file(RUNTIME + "/lib/server/classes.jsa", ClassDataArchive.dump(out.resolve("runtime"), jvmOptions,
+                work.resolve("xen-classes.jsa")), 0644);
         for (String library : systemLibraries) {
             // The real file at the path the loader asks for (Debian's /lib64 and /lib are links).
             image.file(library.substring(1), Path.of(library).toRealPath(), 0755);

@@ -38,6 +38,7 @@ public final class Init {
     private static final long MS_NOEXEC = 8;
     private static final int NIC_WAIT_SECONDS = 20;
     private static final int DISK_WAIT_SECONDS = 20;
+    private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
 
     private Init() {}
 
@@ -70,10 +71,26 @@ public final class Init {
         } catch (Throwable e) {
             fail(e);
         }
-        // Every job returned: nothing left to serve.
+        // Main returns when every job has ended, or when a stop request interrupted them: then the
+        // appliance's shutdown hook is closing the devices and ends the JVM itself (PID 1 exits,
+        // see docs/xen.md). Let it finish; power off here if it does not.
+        awaitShutdownHooks();
         log("init: the appliance has ended; powering off");
         IOException refused = Linux.powerOff();
         fail(refused);
+    }
+
+    private static void awaitShutdownHooks() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread != Thread.currentThread() && thread.getName().endsWith("-shutdown")) {
+                try {
+                    thread.join(SHUTDOWN_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private static void mountFilesystems() throws IOException {
