@@ -14,6 +14,8 @@ needs=(
     "runc runc"
     "skopeo skopeo"
     "umoci umoci"
+    "qemu-system-x86_64 qemu-system-x86"
+    "depmod kmod"
 )
 
 missing=()

@@ -62,7 +62,9 @@ public record DebianKernel(Path vmlinuz, Path modules, String release) {
         Path partial = cache.resolve(packageName + ".partial");
         deleteTree(partial);
         run(cache, "dpkg-deb", "-x", deb.toString(), partial.toString());
-        run(cache, "depmod", "-b", partial.toString(), release);
+        // depmod lives in /usr/sbin, which a non-root PATH may lack.
+        String depmod = Files.isExecutable(Path.of("/usr/sbin/depmod")) ? "/usr/sbin/depmod" : "depmod";
+        run(cache, depmod, "-b", partial.toString(), release);
         deleteTree(unpacked);
         Files.move(partial, unpacked);
         if (!Files.isRegularFile(kernel.vmlinuz())) {
@@ -84,7 +86,7 @@ public record DebianKernel(Path vmlinuz, Path modules, String release) {
         } catch (IOException e) {
             throw new IOException(command[0] + " is needed to build TARGET=xen (Debian: "
                     + switch (command[0]) {
-                        case "depmod" -> "kmod";
+                        case "depmod", "/usr/sbin/depmod" -> "kmod";
                         case "dpkg-deb" -> "dpkg";
                         default -> "apt";
                     } + "): " + e.getMessage(), e);
