@@ -78,6 +78,6 @@ run-qemu: build
 	@test -x $(XEN_IMAGE)/run-qemu.sh || { echo "no VM image: make configure TARGET=xen first"; exit 2; }
 	@HOST_PORT=$(HOST_PORT) $(XEN_IMAGE)/run-qemu.sh
 
-# Only the VM tests (they also run in make test): build TARGET=xen images and boot them under QEMU.
+# All the VM tests (make test runs all but the bad-boot-key boot): TARGET=xen images booted under QEMU.
 test-vm: deps $(JARS_STAMP)
-	@$(MVN) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false
+	@MORGANA_VM_TESTS=all $(MVN) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false

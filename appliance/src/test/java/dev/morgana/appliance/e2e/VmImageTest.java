@@ -51,10 +51,14 @@ class VmImageTest {
         }
     }
 
-    private static Path buildImage(String name, String fs) throws IOException {
-        Path out = tmp.resolve(name);
+    /** Builds (once per test class) the image for {@code fs} into tmp/FS-xen. */
+    private static synchronized Path buildImage(String fs) throws IOException {
+        Path out = tmp.resolve(fs);
+        Path image = out.resolveSibling(fs + "-xen");
+        if (Files.isRegularFile(image.resolve("run-qemu.sh"))) {
+            return image;
+        }
         Project.configureAndBuild("www", out, Map.of("TARGET", "xen", "FS", fs, "PORT", "80"));
-        Path image = out.resolveSibling(name + "-xen");
         for (String file : List.of("vmlinuz", "initramfs.cpio.gz", "www.xl", "run-qemu.sh")) {
             assertTrue(Files.isRegularFile(image.resolve(file)), "make build writes " + file);
         }
@@ -64,7 +68,7 @@ class VmImageTest {
     @Test
     @Timeout(420)
     void crunchImageServesEveryFileRunsAloneAndStopsOnThePowerButton() throws Exception {
-        Path image = buildImage("crunch", "crunch");
+        Path image = buildImage("crunch");
         int port = RunningAppliance.freePort();
         try (QemuVm vm = QemuVm.boot(image, port, "", tmp)) {
             servesEveryFile(vm, port);
@@ -89,7 +93,7 @@ class VmImageTest {
     @Test
     @Timeout(420)
     void fatImageIsReadFromTheVirtioDisk() throws Exception {
-        Path image = buildImage("fat", "fat");
+        Path image = buildImage("fat");
         assertTrue(Files.isRegularFile(image.resolve("htdocs.img")), "the site image is the VM's disk");
         assertTrue(Files.readString(image.resolve("www.xl")).contains("vdev=xvdb,access=ro"), "xl attaches it as xvdb");
         int port = RunningAppliance.freePort();
@@ -102,10 +106,14 @@ class VmImageTest {
     @Test
     @Timeout(420)
     void aBadBootKeyStopsTheVmWithAFailureStatus() throws Exception {
-        Path image = tmp.resolve("crunch-xen");
-        if (!Files.isRegularFile(image.resolve("run-qemu.sh"))) {
-            image = buildImage("crunch", "crunch");
+        // A third boot would push make test past its time budget; BootKeysTest covers the
+        // checks themselves, and make test-vm (MORGANA_VM_TESTS=all) runs this boot too.
+        boolean all = "all".equals(System.getenv("MORGANA_VM_TESTS"));
+        if (!all) {
+            System.out.println("VmImageTest: the bad-boot-key boot runs with make test-vm (MORGANA_VM_TESTS=all)");
         }
+        assumeTrue(all, "the bad-boot-key boot runs with make test-vm");
+        Path image = buildImage("crunch");
         try (QemuVm vm = QemuVm.boot(image, RunningAppliance.freePort(), "morgana.NETMASK=255.255.255.300", tmp)) {
             assertTrue(vm.awaitExit(BOOT), "a bad key stops the VM:\n" + vm.console());
             String console = vm.console();

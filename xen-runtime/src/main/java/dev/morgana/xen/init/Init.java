@@ -44,9 +44,11 @@ public final class Init {
 
     public static void main(String[] args) {
         try {
-            log("init: pid " + ProcessHandle.current().pid() + ", java " + Runtime.version());
+            // CLOCK_MONOTONIC is the kernel's uptime: /proc is not mounted yet.
+            log("init: pid " + ProcessHandle.current().pid() + ", java " + Runtime.version() + ", JVM up at "
+                    + String.format("%.2f", System.nanoTime() / 1e9) + " s");
             mountFilesystems();
-            log("init: uptime " + uptime() + " s");
+            log("init: filesystems mounted at uptime " + uptime() + " s");
             SortedMap<String, String> configured = BootKeys.parseKeyFile(read(Path.of(ETC, KEYS)));
             SortedMap<String, String> keys = BootKeys.resolve(configured, read(Path.of("/proc/cmdline")));
             log("init: keys " + keys);

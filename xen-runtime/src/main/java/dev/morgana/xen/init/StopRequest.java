@@ -1,9 +1,6 @@
 package dev.morgana.xen.init;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.io.IOException;
 
 /**
  * The VM's poweroff command (run by the kernel on {@code xl shutdown}): sends SIGTERM to PID 1,
@@ -21,16 +18,10 @@ public final class StopRequest {
 
     /** kill(pid, SIGTERM). */
     static void terminate(long pid) {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle kill = linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         try {
-            int rc = (int) kill.invokeExact((int) pid, SIGTERM);
-            if (rc != 0) {
-                System.out.println("morgana: could not signal pid " + pid);
-            }
-        } catch (Throwable t) {
-            System.out.println("morgana: could not signal pid " + pid + ": " + t);
+            Linux.kill(pid, SIGTERM);
+        } catch (IOException e) {
+            System.out.println("morgana: could not stop pid " + pid + ": " + e.getMessage());
         }
     }
 }
