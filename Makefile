@@ -122,3 +122,19 @@ untap:
 clean:
 	@$(MVN) clean
 	rm -rf build
+
+# ---- xen target ----
+# TARGET=xen writes build/$(APP)-xen/: vmlinuz, initramfs.cpio.gz, $(APP).xl and run-qemu.sh (docs/xen.md).
+XEN_IMAGE := $(BUILD)-xen
+HOST_PORT ?= 8080
+
+.PHONY: run-qemu test-vm
+
+# Boots the VM image under QEMU (software emulation); the site is on http://127.0.0.1:$(HOST_PORT)/.
+run-qemu: build
+	@test -x $(XEN_IMAGE)/run-qemu.sh || { echo "no VM image: make configure TARGET=xen first"; exit 2; }
+	@HOST_PORT=$(HOST_PORT) $(XEN_IMAGE)/run-qemu.sh
+
+# All the VM tests (make test runs all but the bad-boot-key boot): TARGET=xen images booted under QEMU.
+test-vm: deps $(JARS_STAMP)
+	@MORGANA_VM_TESTS=all $(MVN) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false

@@ -21,6 +21,8 @@ needs=(
     "socat socat"
     "tshark tshark"
     "faketime faketime"
+    "qemu-system-x86_64 qemu-system-x86"
+    "depmod kmod"
 )
 
 missing=()

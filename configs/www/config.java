@@ -8,7 +8,7 @@ import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.StackV4;
 import dev.morgana.types.kv.KvRo;
 
-Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix", "docker");
+Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix", "docker", "xen");
 Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
 Key<String> net = Key.choice("NET", "which TCP/IP stack serves it", "socket", "socket", "direct");
 Key<Boolean> dhcp = Key.bool("DHCP", "NET=direct: take the address from DHCP instead of IP/NETMASK/GATEWAY", false);

@@ -5,10 +5,12 @@ import dev.morgana.appliance.config.BuildStep;
 import dev.morgana.appliance.packaging.AotTrainer;
 import dev.morgana.appliance.packaging.DockerPackager;
 import dev.morgana.appliance.packaging.RuntimeLinker;
+import dev.morgana.appliance.packaging.SystemLibraries;
 import dev.morgana.appliance.packaging.TarBuilder;
 import dev.morgana.crunch.CrunchBuilder;
 import dev.morgana.fat.FatImageBuilder;
 import dev.morgana.fat.FatOptions;
+import dev.morgana.xen.image.XenPackager;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +166,10 @@ public final class ApplianceBuilder {
                 progress.accept("built " + image + " (" + Files.size(image) / (1024 * 1024) + " MiB, manifest " + digest
                         + "): docker load -i " + image + " or podman load -i " + image);
             }
-            default -> throw new IOException("TARGET=" + target + " cannot be built yet (unix and docker can)");
+            case "xen" -> image = XenPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(),
+                    SystemLibraries.neededBy(runtime), epoch, root.resolve("build").resolve("xen-kernel"), progress)
+                    .directory();
+            default -> throw new IOException("TARGET=" + target + " cannot be built yet (unix, docker and xen can)");
         }
         return new Result(launcher, List.copyOf(classPath), jdkModules, tarball, image);
     }

@@ -1,0 +1,149 @@
+package dev.morgana.appliance.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TARGET=xen booted under QEMU with software emulation (no KVM here), user networking and a host
+ * port forward: the VM serves every site file byte-exact from the crunch store and from the FAT
+ * image as its virtio disk, the appliance is the only process, the ACPI power button stops it
+ * gracefully, and a bad boot key stops the VM with a failure status.
+ */
+class VmImageTest {
+
+    /** Each boot is bounded: kernel, JVM as PID 1 and first response take about a minute here. */
+    private static final Duration BOOT = Duration.ofSeconds(180);
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void needsQemuAndDebianTools() {
+        for (String tool : List.of("qemu-system-x86_64", "apt-get", "dpkg-deb", "depmod")) {
+            boolean present = Commands.available(tool) || Files.isExecutable(Path.of("/usr/sbin", tool))
+                    || Files.isExecutable(Path.of("/sbin", tool));
+            if (!present) {
+                System.out.println("VmImageTest skipped: " + tool + " is missing (make deps installs it as root)");
+            }
+            assumeTrue(present, tool + " is needed to build and boot TARGET=xen");
+        }
+    }
+
+    /** Builds (once per test class) the image for {@code fs} into tmp/FS-xen. */
+    private static synchronized Path buildImage(String fs) throws IOException {
+        Path out = tmp.resolve(fs);
+        Path image = out.resolveSibling(fs + "-xen");
+        if (Files.isRegularFile(image.resolve("run-qemu.sh"))) {
+            return image;
+        }
+        Project.configureAndBuild("www", out, Map.of("TARGET", "xen", "FS", fs, "PORT", "80"));
+        for (String file : List.of("vmlinuz", "initramfs.cpio.gz", "www.xl", "run-qemu.sh")) {
+            assertTrue(Files.isRegularFile(image.resolve(file)), "make build writes " + file);
+        }
+        return image;
+    }
+
+    @Test
+    @Timeout(420)
+    void crunchImageServesEveryFileRunsAloneAndStopsOnThePowerButton() throws Exception {
+        Path image = buildImage("crunch");
+        int port = RunningAppliance.freePort();
+        try (QemuVm vm = QemuVm.boot(image, port, "", tmp)) {
+            servesEveryFile(vm, port);
+            String console = vm.console();
+            assertTrue(console.contains("Run /opt/morgana/runtime/bin/java as init process"), console);
+            assertTrue(console.contains("morgana init: pid 1,"), console);
+            assertTrue(console.contains("morgana init: processes [1] "), "only init runs: " + console);
+            assertTrue(console.contains("eth0 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2"), console);
+
+            vm.monitor("system_powerdown");
+            assertTrue(vm.awaitExit(Duration.ofSeconds(90)), "QEMU ends after the power button:\n" + vm.console());
+            console = vm.console();
+            assertTrue(console.contains("power button pressed"), console);
+            assertTrue(console.contains("www: stopping"), "the appliance stops gracefully: " + console);
+            // After the graceful stop the appliance's shutdown hook ends the JVM, PID 1, with status
+            // 0, or the init powers off first (see docs/xen.md); never a failure status.
+            assertTrue(console.contains("exitcode=0x00000000") || console.contains("reboot: Power down"), console);
+            assertFalse(console.contains("exitcode=0x00000100"), console);
+        }
+    }
+
+    @Test
+    @Timeout(420)
+    void fatImageIsReadFromTheVirtioDisk() throws Exception {
+        Path image = buildImage("fat");
+        assertTrue(Files.isRegularFile(image.resolve("htdocs.img")), "the site image is the VM's disk");
+        assertTrue(Files.readString(image.resolve("www.xl")).contains("vdev=xvdb,access=ro"), "xl attaches it as xvdb");
+        int port = RunningAppliance.freePort();
+        try (QemuVm vm = QemuVm.boot(image, port, "", tmp)) {
+            servesEveryFile(vm, port);
+            assertTrue(vm.console().contains("morgana init: data/htdocs.img is /dev/vda"), vm.console());
+        }
+    }
+
+    @Test
+    @Timeout(420)
+    void aBadBootKeyStopsTheVmWithAFailureStatus() throws Exception {
+        // A third boot would push make test past its time budget; BootKeysTest covers the
+        // checks themselves, and make test-vm (MORGANA_VM_TESTS=all) runs this boot too.
+        boolean all = "all".equals(System.getenv("MORGANA_VM_TESTS"));
+        if (!all) {
+            System.out.println("VmImageTest: the bad-boot-key boot runs with make test-vm (MORGANA_VM_TESTS=all)");
+        }
+        assumeTrue(all, "the bad-boot-key boot runs with make test-vm");
+        Path image = buildImage("crunch");
+        try (QemuVm vm = QemuVm.boot(image, RunningAppliance.freePort(), "morgana.NETMASK=255.255.255.300", tmp)) {
+            assertTrue(vm.awaitExit(BOOT), "a bad key stops the VM:\n" + vm.console());
+            String console = vm.console();
+            assertTrue(console.contains("morgana: boot error: bad value '255.255.255.300' for boot key NETMASK"), console);
+            assertTrue(console.contains("exitcode=0x00000100"), "PID 1 ends with status 1: " + console);
+            assertFalse(console.contains("http: listening"), console);
+        }
+    }
+
+    private static void servesEveryFile(QemuVm vm, int port) throws Exception {
+        assertTrue(vm.awaitConsole("http: listening on port 80", BOOT), "the appliance starts:\n" + vm.console());
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+        List<Path> files;
+        try (var walk = Files.walk(Project.HTDOCS)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        assertTrue(files.size() >= 10, "the example site: " + files);
+        for (Path file : files) {
+            String path = urlPath(file);
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode(), path);
+            assertArrayEquals(Files.readAllBytes(file), response.body(), path);
+        }
+    }
+
+    private static String urlPath(Path file) {
+        String relative = Project.HTDOCS.relativize(file).toString();
+        return "/" + Arrays.stream(relative.split("/"))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+    }
+}

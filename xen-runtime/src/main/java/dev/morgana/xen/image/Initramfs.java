@@ -1,0 +1,202 @@
+package dev.morgana.xen.image;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
+
+/**
+ * A deterministic initramfs: a newc cpio archive, gzip-compressed. Entries are written sorted by
+ * path (a directory before what it holds), owned by root, with one fixed time, so the same
+ * inputs give the same bytes.
+ */
+public final class Initramfs {
+
+    private sealed interface Node permits Directory, RegularFile, Symlink, CharDevice {}
+
+    private record Directory(int mode) implements Node {}
+
+    private record RegularFile(byte[] content, int mode) implements Node {}
+
+    private record Symlink(String target) implements Node {}
+
+    private record CharDevice(int mode, int major, int minor) implements Node {}
+
+    private final SortedMap<String, Node> nodes = new TreeMap<>();
+    private final long mtime;
+
+    /** @param mtime seconds since 1970 stamped on every entry */
+    public Initramfs(long mtime) {
+        this.mtime = mtime;
+    }
+
+    public Initramfs directory(String path, int mode) {
+        String clean = clean(path);
+        if (!clean.isEmpty()) {
+            parents(clean);
+            nodes.put(clean, new Directory(mode));
+        }
+        return this;
+    }
+
+    public Initramfs file(String path, byte[] content, int mode) {
+        String clean = clean(path);
+        parents(clean);
+        nodes.put(clean, new RegularFile(content.clone(), mode));
+        return this;
+    }
+
+    public Initramfs file(String path, Path source, int mode) throws IOException {
+        return file(path, Files.readAllBytes(source), mode);
+    }
+
+    public Initramfs text(String path, String content) {
+        return file(path, content.getBytes(StandardCharsets.UTF_8), 0644);
+    }
+
+    public Initramfs symlink(String path, String target) {
+        String clean = clean(path);
+        parents(clean);
+        nodes.put(clean, new Symlink(target));
+        return this;
+    }
+
+    public Initramfs charDevice(String path, int mode, int major, int minor) {
+        String clean = clean(path);
+        parents(clean);
+        nodes.put(clean, new CharDevice(mode, major, minor));
+        return this;
+    }
+
+    /** Adds {@code source}'s files under {@code path}, keeping their executable bits. */
+    public Initramfs tree(String path, Path source) throws IOException {
+        try (var walk = Files.walk(source)) {
+            for (Path p : walk.sorted().toList()) {
+                String relative = source.relativize(p).toString().replace('\\', '/');
+                String target = relative.isEmpty() ? path : path + "/" + relative;
+                if (Files.isSymbolicLink(p)) {
+                    symlink(target, Files.readSymbolicLink(p).toString());
+                } else if (Files.isDirectory(p)) {
+                    directory(target, 0755);
+                } else {
+                    file(target, p, Files.isExecutable(p) ? 0755 : 0644);
+                }
+            }
+        }
+        return this;
+    }
+
+    /** The paths in the archive, sorted. */
+    public java.util.Set<String> paths() {
+        return java.util.Collections.unmodifiableSet(nodes.keySet());
+    }
+
+    /** Writes the gzip-compressed newc archive. */
+    public void writeGzip(OutputStream out) throws IOException {
+        GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(Deflater.BEST_COMPRESSION);
+            }
+        };
+        writeCpio(gzip);
+        gzip.finish();
+    }
+
+    /** Writes the uncompressed newc archive. */
+    public void writeCpio(OutputStream out) throws IOException {
+        CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(new NonClosing(out), CpioConstants.FORMAT_NEW,
+                CpioConstants.BLOCK_SIZE, StandardCharsets.UTF_8.name());
+        long inode = 1;
+        for (var e : nodes.entrySet()) {
+            CpioArchiveEntry entry = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, e.getKey());
+            entry.setInode(inode++);
+            entry.setUID(0);
+            entry.setGID(0);
+            entry.setNumberOfLinks(1);
+            entry.setTime(mtime);
+            byte[] data = new byte[0];
+            switch (e.getValue()) {
+                case Directory d -> {
+                    entry.setMode(CpioConstants.C_ISDIR | d.mode());
+                    entry.setNumberOfLinks(2);
+                }
+                case RegularFile f -> {
+                    entry.setMode(CpioConstants.C_ISREG | f.mode());
+                    data = f.content();
+                }
+                case Symlink s -> {
+                    entry.setMode(CpioConstants.C_ISLNK | 0777);
+                    data = s.target().getBytes(StandardCharsets.UTF_8);
+                }
+                case CharDevice c -> {
+                    entry.setMode(CpioConstants.C_ISCHR | c.mode());
+                    entry.setRemoteDeviceMaj(c.major());
+                    entry.setRemoteDeviceMin(c.minor());
+                }
+            }
+            entry.setSize(data.length);
+            cpio.putArchiveEntry(entry);
+            cpio.write(data);
+            cpio.closeArchiveEntry();
+        }
+        cpio.finish();
+        cpio.close();
+    }
+
+    /** The compressed archive's bytes. */
+    public byte[] gzipBytes() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        writeGzip(bytes);
+        return bytes.toByteArray();
+    }
+
+    private void parents(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash > 0) {
+            String parent = path.substring(0, slash);
+            if (!nodes.containsKey(parent)) {
+                directory(parent, 0755);
+            }
+        }
+    }
+
+    private static String clean(String path) {
+        String clean = path;
+        while (clean.startsWith("/")) {
+            clean = clean.substring(1);
+        }
+        while (clean.endsWith("/")) {
+            clean = clean.substring(0, clean.length() - 1);
+        }
+        if (clean.contains("//") || clean.equals("..") || clean.startsWith("../") || clean.contains("/../")) {
+            throw new IllegalArgumentException("bad path in initramfs: " + path);
+        }
+        return clean;
+    }
+
+    /** Lets the cpio stream finish without closing the caller's stream. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.morgana.xen.image;
+
+import dev.morgana.xen.init.Init;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+
+/**
+ * The xen target: the appliance as a VM image. Writes, into a folder beside the appliance's
+ * ({@code build/www-xen} for {@code build/www}):
+ * <ul>
+ * <li>{@code vmlinuz}: Debian's cloud kernel (Xen PV/PVH, virtio);</li>
+ * <li>{@code initramfs.cpio.gz}: the jlinked runtime, the glibc files it needs, the kernel
+ *     modules the VM needs with their dependencies, the appliance's jars and data, and the init
+ *     ({@link Init}: the JVM is PID 1, then runs the generated Main);</li>
+ * <li>{@code NAME.xl}: an {@code xl create} config; {@code run-qemu.sh}: boots the same image
+ *     under QEMU with user networking and a host port forward;</li>
+ * <li>for FS=fat, the site image ({@code htdocs.img}), which the VM reads as its disk.</li>
+ * </ul>
+ */
+public final class XenPackager {
+
+    /** The drivers a VM needs, under Xen and under QEMU; dependencies come from modules.dep. */
+    public static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk",
+            "xen_netfront", "xen_blkfront", "button", "evdev");
+    /** Where things live inside the image. */
+    public static final String RUNTIME = "opt/morgana/runtime";
+    public static final String INIT_CLASSES = "opt/morgana/init";
+    public static final String INIT_ARGS = "/etc/morgana/init.args";
+    /** Guest RAM: the initramfs is unpacked into RAM and stays there. */
+    public static final int MEMORY_MB = 256;
+
+    private static final String INIT_PACKAGE = Init.class.getPackageName().replace('.', '/') + "/";
+
+    private XenPackager() {}
+
+    /** What was written. */
+    public record Result(Path directory, Path kernel, Path initramfs, Path xlConfig, Path qemuScript) {}
+
+    /**
+     * @param out the built appliance folder (lib/, data/, runtime/)
+     * @param name the appliance's name
+     * @param classPath the jars under out/lib, in class-path order
+     * @param jvmOptions options for the JVM
+     * @param keys the configured keys
+     * @param systemLibraries absolute paths of the host libraries the runtime needs
+     * @param epoch the time stamped on every file of the initramfs
+     * @param kernelCache where the fetched kernel is kept between builds
+     */
+    public static Result write(Path out, String name, List<Path> classPath, List<String> jvmOptions,
+                               Map<String, String> keys, SortedSet<String> systemLibraries, Instant epoch,
+                               Path kernelCache, Consumer<String> progress) throws IOException {
+        DebianKernel kernel = DebianKernel.fetch(kernelCache, progress);
+        Path dir = out.resolveSibling(out.getFileName() + "-xen");
+        DebianKernel.deleteTree(dir);
+        Files.createDirectories(dir);
+
+        Initramfs image = new Initramfs(epoch.getEpochSecond());
+        for (String mountPoint : List.of("proc", "sys", "dev", "tmp", "etc")) {
+            image.directory(mountPoint, 0755);
+        }
+        image.charDevice("dev/console", 0600, 5, 1);
+        image.tree(RUNTIME, out.resolve("runtime"));
+        // Class data sharing: under software emulation it cuts the JVM's start by seconds.
+        Path work = out.resolve("work");
+        Files.createDirectories(work);
+        image.file(RUNTIME + "/lib/server/classes.jsa", ClassDataArchive.dump(out.resolve("runtime"), jvmOptions,
+                work.resolve("xen-classes.jsa")), 0644);
+        for (String library : systemLibraries) {
+            // The real file at the path the loader asks for (Debian's /lib64 and /lib are links).
+            image.file(library.substring(1), Path.of(library).toRealPath(), 0755);
+        }
+        // java finds libjli.so through $ORIGIN, which glibc derives from /proc/self/exe: PID 1
+        // starts before /proc is mounted, so the library must also be where the loader looks.
+        image.symlink("lib/x86_64-linux-gnu/libjli.so", "/" + RUNTIME + "/lib/libjli.so");
+        image.tree(Init.HOME.substring(1) + "/lib", out.resolve("lib"));
+        List<String> disks = new ArrayList<>();
+        Path data = out.resolve("data");
+        if (Files.isDirectory(data)) {
+            try (var files = Files.walk(data)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    String relative = "data/" + data.relativize(file).toString().replace('\\', '/');
+                    if (relative.endsWith(".img")) {
+                        // A block image is the VM's disk, not a file in RAM.
+                        disks.add(relative);
+                        Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    } else {
+                        image.file(Init.HOME.substring(1) + "/" + relative, file, 0644);
+                    }
+                }
+            }
+        }
+        if (disks.size() > 1) {
+            throw new IOException("TARGET=xen attaches one disk, but the appliance has " + disks);
+        }
+        addInitClasses(image);
+
+        List<String> modules = new ModuleDependencies(kernel.modulesDep()).loadOrder(MODULES);
+        for (String module : modules) {
+            image.file("lib/modules/" + kernel.release() + "/" + module, kernel.modules().resolve(module), 0644);
+        }
+        image.text("etc/morgana/" + Init.MODULES, String.join("\n", modules) + "\n");
+        image.text("etc/morgana/" + Init.DISKS, disks.isEmpty() ? "" : String.join("\n", disks) + "\n");
+        StringBuilder keyFile = new StringBuilder("# configured by make configure; compiled into Main\n");
+        new TreeMap<>(keys).forEach((k, v) -> keyFile.append(k).append('=').append(v).append('\n'));
+        image.text("etc/morgana/" + Init.KEYS, keyFile.toString());
+        image.text(INIT_ARGS.substring(1), initArgs(jvmOptions, classPath));
+
+        Path kernelCopy = dir.resolve("vmlinuz");
+        Files.copy(kernel.vmlinuz(), kernelCopy, StandardCopyOption.REPLACE_EXISTING);
+        Path initramfs = dir.resolve("initramfs.cpio.gz");
+        try (var stream = Files.newOutputStream(initramfs)) {
+            image.writeGzip(stream);
+        }
+        String port = keys.getOrDefault("PORT", "8080");
+        String disk = disks.isEmpty() ? null : Path.of(disks.getFirst()).getFileName().toString();
+        Path xl = dir.resolve(name + ".xl");
+        Files.writeString(xl, LaunchFiles.xlConfig(name, dir.toAbsolutePath(), disk), StandardCharsets.UTF_8);
+        Path qemu = dir.resolve("run-qemu.sh");
+        Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
+        progress.accept("xen: kernel " + kernel.release() + " (" + Files.size(kernelCopy) / 1024 + " KiB), initramfs "
+                + Files.size(initramfs) / 1024 + " KiB with modules "
+                + String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList()));
+        progress.accept("xen: built " + dir + ": " + qemu + " boots it under QEMU, xl create " + xl + " under Xen");
+        return new Result(dir, kernelCopy, initramfs, xl, qemu);
+    }
+
+    /** The java launcher's argument file: init is the java binary, the kernel passes it @this file. */
+    static String initArgs(List<String> jvmOptions, List<Path> classPath) {
+        List<String> args = new ArrayList<>(jvmOptions);
+        args.add("-Xshare:auto");
+        args.add("--enable-native-access=ALL-UNNAMED");
+        args.add("-Dmorgana.home=" + Init.HOME);
+        List<String> cp = new ArrayList<>();
+        cp.add("/" + INIT_CLASSES);
+        classPath.forEach(p -> cp.add(Init.HOME + "/lib/" + p.getFileName()));
+        args.add("-cp");
+        args.add(String.join(":", cp));
+        args.add(Init.class.getName());
+        return String.join("\n", args) + "\n";
+    }
+
+    /** The init's classes, from this module's jar or class folder: they need java.base only. */
+    private static void addInitClasses(Initramfs image) throws IOException {
+        Path source;
+        try {
+            source = Path.of(Init.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the init's classes", e);
+        }
+        int count = 0;
+        if (Files.isDirectory(source)) {
+            try (var files = Files.walk(source.resolve(INIT_PACKAGE))) {
+                for (Path file : files.filter(p -> p.toString().endsWith(".class")).sorted().toList()) {
+                    image.file(INIT_CLASSES + "/" + source.relativize(file).toString().replace('\\', '/'), file, 0644);
+                    count++;
+                }
+            }
+        } else {
+            try (InputStream in = Files.newInputStream(source); JarInputStream jar = new JarInputStream(in)) {
+                for (JarEntry entry; (entry = jar.getNextJarEntry()) != null; ) {
+                    if (entry.getName().startsWith(INIT_PACKAGE) && entry.getName().endsWith(".class")) {
+                        image.file(INIT_CLASSES + "/" + entry.getName(), jar.readAllBytes(), 0644);
+                        count++;
+                    }
+                }
+            }
+        }
+        if (count == 0) {
+            throw new IOException("no init classes found in " + source);
+        }
+    }
+}

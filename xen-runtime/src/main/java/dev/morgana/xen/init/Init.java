@@ -1,0 +1,206 @@
+package dev.morgana.xen.init;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * PID 1 of the VM image: the JVM itself is init. It mounts what the JVM and the appliance need,
+ * loads the kernel modules the packager listed (finit_module through FFM), checks the boot keys,
+ * configures the network for NET=socket, attaches the site disk for FS=fat, then runs the
+ * generated {@code Main} on this same JVM. No other process is ever started.
+ *
+ * <p>A bad key or a failed step prints {@code morgana: boot error: ...} on the console and ends
+ * PID 1 with status 1: the kernel panics ("Attempted to kill init! exitcode=0x00000100"), which
+ * with {@code panic=-1} stops QEMU ({@code -no-reboot}) and makes Xen apply {@code on_crash}.
+ */
+public final class Init {
+
+    /** Where the packager puts the init's own files. */
+    public static final String ETC = "/etc/morgana";
+    /** Files under {@link #ETC}: configured keys, modules in load order, data files served from a disk. */
+    public static final String KEYS = "keys";
+    public static final String MODULES = "modules";
+    public static final String DISKS = "disks";
+    /** The appliance's home inside the image (-Dmorgana.home). */
+    public static final String HOME = "/opt/morgana/app";
+
+    private static final long MS_NOSUID = 2;
+    private static final long MS_NODEV = 4;
+    private static final long MS_NOEXEC = 8;
+    private static final int NIC_WAIT_SECONDS = 20;
+    private static final int DISK_WAIT_SECONDS = 20;
+    private static final long SHUTDOWN_WAIT_MILLIS = 10_000;
+
+    private Init() {}
+
+    public static void main(String[] args) {
+        try {
+            // CLOCK_MONOTONIC is the kernel's uptime: /proc is not mounted yet.
+            log("init: pid " + ProcessHandle.current().pid() + ", java " + Runtime.version() + ", JVM up at "
+                    + String.format("%.2f", System.nanoTime() / 1e9) + " s");
+            mountFilesystems();
+            log("init: filesystems mounted at uptime " + uptime() + " s");
+            SortedMap<String, String> configured = BootKeys.parseKeyFile(read(Path.of(ETC, KEYS)));
+            SortedMap<String, String> keys = BootKeys.resolve(configured, read(Path.of("/proc/cmdline")));
+            log("init: keys " + keys);
+            loadModules();
+            if ("socket".equals(keys.get("NET"))) {
+                String nic = waitForNic();
+                KernelNetwork.configure(nic, keys.get("IP"), keys.get("NETMASK"), keys.get("GATEWAY"));
+                log("init: " + nic + " " + keys.get("IP") + " netmask " + keys.get("NETMASK") + " gateway "
+                        + keys.get("GATEWAY"));
+            }
+            attachDisks(keys.get("DISK"));
+            PowerRequests.listen();
+            log("init: processes " + userProcesses() + " (only init: the appliance runs in pid 1)");
+            log("init: starting the appliance at uptime " + uptime() + " s");
+        } catch (Exception | LinkageError e) {
+            fail(e);
+        }
+        try {
+            MethodHandle main = MethodHandles.publicLookup().findStatic(Class.forName("Main"), "main",
+                    MethodType.methodType(void.class, String[].class));
+            main.invokeExact(new String[0]);
+        } catch (Throwable e) {
+            fail(e);
+        }
+        // Main returns when every job has ended, or when a stop request interrupted them: then the
+        // appliance's shutdown hook is closing the devices and ends the JVM itself (PID 1 exits,
+        // see docs/xen.md). Let it finish; power off here if it does not.
+        awaitShutdownHooks();
+        log("init: the appliance has ended; powering off");
+        IOException refused = Linux.powerOff();
+        fail(refused);
+    }
+
+    private static void awaitShutdownHooks() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread != Thread.currentThread() && thread.getName().endsWith("-shutdown")) {
+                try {
+                    thread.join(SHUTDOWN_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void mountFilesystems() throws IOException {
+        Linux.mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
+        Linux.mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
+        Linux.mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+        Linux.mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m");
+    }
+
+    private static void loadModules() throws IOException {
+        String release = read(Path.of("/proc/sys/kernel/osrelease")).strip();
+        Path base = Path.of("/lib/modules", release);
+        List<String> loaded = new ArrayList<>();
+        for (String line : read(Path.of(ETC, MODULES)).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String name = Path.of(line).getFileName().toString().replaceFirst("\\.ko$", "");
+            try {
+                loaded.add(Linux.loadModule(base.resolve(line).toString()) ? name : name + "(built in)");
+            } catch (IOException e) {
+                // Drivers for the other hypervisor refuse to load (ENODEV): expected, not fatal.
+                loaded.add(name + "(" + e.getMessage().replaceFirst(".*: ", "") + ")");
+            }
+        }
+        log("init: modules " + String.join(" ", loaded));
+    }
+
+    private static String waitForNic() throws IOException, InterruptedException {
+        for (int tenths = 0; tenths < NIC_WAIT_SECONDS * 10; tenths++) {
+            if (Files.exists(Path.of("/sys/class/net/eth0"))) {
+                return "eth0";
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("no network interface eth0 after " + NIC_WAIT_SECONDS
+                + " s: give the VM a virtio-net or Xen vif");
+    }
+
+    /** Links each data file served from a disk (FS=fat's image) to the VM's disk device. */
+    private static void attachDisks(String disk) throws IOException, InterruptedException {
+        List<String> files = read(Path.of(ETC, DISKS)).lines().filter(l -> !l.isBlank()).toList();
+        if (files.isEmpty()) {
+            return;
+        }
+        List<String> candidates = disk.equals("auto") ? List.of("xvdb", "vdb", "vda") : List.of(disk);
+        for (int tenths = 0; tenths < DISK_WAIT_SECONDS * 10; tenths++) {
+            for (String name : candidates) {
+                Path device = Path.of("/dev", name);
+                if (Files.exists(device)) {
+                    for (String file : files) {
+                        Path link = Path.of(HOME, file);
+                        Files.createDirectories(link.getParent());
+                        Files.deleteIfExists(link);
+                        Files.createSymbolicLink(link, device);
+                        log("init: " + file + " is " + device);
+                    }
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("no disk " + String.join(" or ", candidates) + " after " + DISK_WAIT_SECONDS
+                + " s: FS=fat serves the site from the VM's disk (xvdb under Xen, vdb or vda under virtio)");
+    }
+
+    /** The processes with a command line (kernel threads have none). */
+    private static List<Long> userProcesses() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    if (Files.readAllBytes(entry.resolve("cmdline")).length > 0) {
+                        pids.add(Long.parseLong(entry.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // exited while we looked
+                }
+            }
+        }
+        pids.sort(null);
+        return pids;
+    }
+
+    static String uptime() {
+        try {
+            return read(Path.of("/proc/uptime")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        }
+    }
+
+    static void log(String line) {
+        System.out.println("morgana " + line);
+        System.out.flush();
+    }
+
+    private static void fail(Throwable e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.toString();
+        System.out.println("morgana: boot error: " + message);
+        System.out.println("morgana: stopping the VM with a failure status");
+        System.out.flush();
+        Runtime.getRuntime().halt(1);
+    }
+}

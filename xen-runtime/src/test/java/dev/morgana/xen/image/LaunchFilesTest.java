@@ -1,0 +1,47 @@
+package dev.morgana.xen.image;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class LaunchFilesTest {
+
+    @Test
+    void theXlConfigNamesKernelRamdiskKeysMemoryNetworkDiskAndCrashAction() {
+        String xl = LaunchFiles.xlConfig("www", Path.of("/srv/www-xen"), "htdocs.img");
+        for (String line : List.of("name = \"www\"", "type = \"pv\"", "kernel = \"/srv/www-xen/vmlinuz\"",
+                "ramdisk = \"/srv/www-xen/initramfs.cpio.gz\"", "memory = 256", "vif = [ 'bridge=xenbr0' ]",
+                "disk = [ 'format=raw,vdev=xvdb,access=ro,target=/srv/www-xen/htdocs.img' ]",
+                "on_crash = \"destroy\"")) {
+            assertTrue(xl.contains(line + "\n"), line + " in\n" + xl);
+        }
+        assertTrue(xl.contains("extra = \"console=hvc0 panic=-1 morgana.IP=10.0.2.15 morgana.NETMASK=255.255.255.0"
+                + " morgana.GATEWAY=10.0.2.2 rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
+        assertFalse(LaunchFiles.xlConfig("www", Path.of("/srv"), null).contains("\ndisk ="), "no disk for FS=crunch");
+    }
+
+    @Test
+    void theQemuScriptForwardsTheHostPortAndAttachesTheDiskOnlyForFat() {
+        String script = LaunchFiles.qemuScript("www", "80", "htdocs.img");
+        assertTrue(script.startsWith("#!/bin/sh\n"), script);
+        assertTrue(script.contains("-accel tcg"), script);
+        assertTrue(script.contains("hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-:80"), script);
+        assertTrue(script.contains("console=ttyS0 panic=-1 ${KEYS:-} rdinit=/opt/morgana/runtime/bin/java"), script);
+        assertTrue(script.contains("file=$here/htdocs.img"), script);
+        assertFalse(LaunchFiles.qemuScript("www", "80", null).contains("-drive"), "no disk for FS=crunch");
+    }
+
+    @Test
+    void theInitArgumentsPutTheInitFirstOnTheClassPathAndRunIt() {
+        String args = XenPackager.initArgs(List.of("-XX:+UseSerialGC"), List.of(Path.of("build/www/lib/site.jar")));
+        assertTrue(args.contains("\n-cp\n/opt/morgana/init:/opt/morgana/app/lib/site.jar\n"), args);
+        assertTrue(args.endsWith("\ndev.morgana.xen.init.Init\n"), args);
+        assertTrue(args.contains("-Dmorgana.home=/opt/morgana/app\n"), args);
+        assertTrue(args.contains("--enable-native-access=ALL-UNNAMED\n"), args);
+    }
+}
