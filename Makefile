@@ -20,7 +20,7 @@ export LC_ALL := C.UTF-8
 APP ?= www
 BUILD := build/$(APP)
 # Keys given on the command line are passed to the config; these variables are make's own.
-MAKE_VARS := APP DEPLOY_REPO FORCE TO RUNS BENCH_PORT URL RATE DURATION USERS
+MAKE_VARS := APP DEPLOY_REPO FORCE TO RUNS BENCH_PORT URL RATE DURATION USERS HOST_PORT SIM
 KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
