@@ -1,0 +1,87 @@
+package dev.morgana.load;
+
+import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.listFeeder;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+
+import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The three kinds of load, as Gatling populations, built from the parameters and the manifest. */
+final class Scenarios {
+
+    /** Files up to this size count as small for simulation 2. */
+    static final long SMALL = 64 * 1024;
+
+    private Scenarios() {}
+
+    /**
+     * (1) A person browsing: the home page with its stylesheet, images and favicon, a pause to
+     * read, then other pages picked at random, each with its own subresources.
+     */
+    static PopulationBuilder visitors(LoadParameters p) {
+        Map<String, SiteFile> byPath = ChecksumManifest.byPath(p.site());
+        List<ChainBuilder> pages = new ArrayList<>();
+        for (SiteFile page : p.readablePages()) {
+            pages.add(exec(pageWithResources(page, byPath)));
+        }
+        ChainBuilder read = p.think().isZero() ? exec(List.of()) : exec(pause(Duration.ofMillis(500), p.think().plusMillis(500)));
+        ScenarioBuilder visitor = scenario("visitor")
+                .exec(pageWithResources(p.home(), byPath))
+                .exec(read)
+                .repeat(p.pages() - 1).on(exec(uniformRandom(pages)).exec(read));
+        return visitor.injectClosed(constantConcurrentUsers(p.users()).during(p.duration()));
+    }
+
+    private static ChainBuilder uniformRandom(List<ChainBuilder> chains) {
+        return exec(io.gatling.javaapi.core.CoreDsl.uniformRandomSwitch().on(chains));
+    }
+
+    private static HttpRequestActionBuilder pageWithResources(SiteFile page, Map<String, SiteFile> byPath) {
+        List<HttpRequestActionBuilder> resources = page.subresources().stream()
+                .map(byPath::get)
+                .map(file -> SiteRequests.get(SiteRequests.kind(file.path()), file))
+                .toList();
+        return SiteRequests.get("page", page).resources(resources);
+    }
+
+    /** (2) A constant arrival rate of requests for small files, each a new visitor and connection. */
+    static PopulationBuilder smallFiles(LoadParameters p) {
+        List<Map<String, Object>> records = p.smallFiles(SMALL).stream()
+                .map(f -> Map.<String, Object>of("url", f.urlPath(), "length", Long.toString(f.length()), "sha256", f.sha256()))
+                .toList();
+        ScenarioBuilder scenario = scenario("small files")
+                .feed(listFeeder(records).circular())
+                .exec(http("small file").get("#{url}").check(SiteRequests.fedChecks()));
+        return scenario.injectOpen(constantUsersPerSec(p.rate()).during(p.duration()));
+    }
+
+    /** (3) Downloaders fetching the site's largest file over and over for the duration. */
+    static PopulationBuilder bulk(LoadParameters p) {
+        SiteFile big = p.largest();
+        ScenarioBuilder scenario = scenario("bulk")
+                .during(p.duration()).on(exec(SiteRequests.get("bulk download", big)));
+        return scenario.injectOpen(atOnceUsers(p.bulkUsers()));
+    }
+
+    /** Zero failed requests (a failed check fails its request), and the p99 bound when one is set. */
+    static List<Assertion> assertions(LoadParameters p) {
+        List<Assertion> assertions = new ArrayList<>();
+        assertions.add(global().failedRequests().count().is(0L));
+        p.p99().ifPresent(ms -> assertions.add(global().responseTime().percentile(99.0).lt(ms)));
+        return assertions;
+    }
+}
