@@ -65,3 +65,28 @@ test: deps
 clean:
 	@$(MVN) clean
 	rm -rf build
+
+# ---- load tests ----
+# Gatling simulations of load-tests/ (docs/load-tests.md). Reports land in build/load-reports/.
+LOAD := load-tests/bin/load.sh
+URL ?= http://127.0.0.1:8080
+SIM ?= mixed
+export RATE DURATION USERS BULK_USERS THINK PAGES P99 HTDOCS
+
+.PHONY: load-test load-smoke soak load-capacity
+
+# One simulation (SIM=visitor|small|bulk|mixed|https) against a running appliance at URL.
+load-test: $(JARS_STAMP)
+	@$(LOAD) run $(SIM) $(URL)
+
+# The default appliance on a free port, a few seconds of visitors; fails on any failed check.
+load-smoke: $(JARS_STAMP)
+	@$(LOAD) smoke
+
+# Ten minutes of mixed load on the default appliance; its resident memory sampled every 30 s.
+soak: $(JARS_STAMP)
+	@$(LOAD) soak
+
+# Step search: the highest small-file rate held 60 s with p99 < 100 ms and no failed check.
+load-capacity: $(JARS_STAMP)
+	@$(LOAD) capacity

@@ -6,6 +6,8 @@ import io.gatling.javaapi.core.Simulation;
 public class BulkDownloadSimulation extends Simulation {
     {
         LoadParameters p = LoadParameters.fromEnvironment();
-        setUp(Scenarios.bulk(p)).protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p));
+        setUp(Scenarios.bulk(p))
+                .protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p))
+                .maxDuration(Scenarios.bound(p));
     }
 }

@@ -16,6 +16,7 @@ public class HttpsSimulation extends Simulation {
         }
         setUp(Scenarios.visitors(p), Scenarios.smallFiles(p), Scenarios.bulk(p))
                 .protocols(SiteRequests.protocol(p))
-                .assertions(Scenarios.assertions(p));
+                .assertions(Scenarios.assertions(p))
+                .maxDuration(Scenarios.bound(p));
     }
 }

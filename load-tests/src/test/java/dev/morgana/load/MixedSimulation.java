@@ -8,6 +8,7 @@ public class MixedSimulation extends Simulation {
         LoadParameters p = LoadParameters.fromEnvironment();
         setUp(Scenarios.visitors(p), Scenarios.smallFiles(p), Scenarios.bulk(p))
                 .protocols(SiteRequests.protocol(p))
-                .assertions(Scenarios.assertions(p));
+                .assertions(Scenarios.assertions(p))
+                .maxDuration(Scenarios.bound(p));
     }
 }

@@ -77,6 +77,14 @@ final class Scenarios {
         return scenario.injectOpen(atOnceUsers(p.bulkUsers()));
     }
 
+    /**
+     * The longest a run may take: the injection time plus one minute for the last visits and
+     * downloads to finish. Gatling stops the run there, so a stalled appliance cannot hang it.
+     */
+    static Duration bound(LoadParameters p) {
+        return p.duration().plus(p.think().multipliedBy(p.pages())).plusSeconds(60);
+    }
+
     /** Zero failed requests (a failed check fails its request), and the p99 bound when one is set. */
     static List<Assertion> assertions(LoadParameters p) {
         List<Assertion> assertions = new ArrayList<>();

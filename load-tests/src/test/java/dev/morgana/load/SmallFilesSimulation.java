@@ -6,6 +6,8 @@ import io.gatling.javaapi.core.Simulation;
 public class SmallFilesSimulation extends Simulation {
     {
         LoadParameters p = LoadParameters.fromEnvironment();
-        setUp(Scenarios.smallFiles(p)).protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p));
+        setUp(Scenarios.smallFiles(p))
+                .protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p))
+                .maxDuration(Scenarios.bound(p));
     }
 }

@@ -6,6 +6,8 @@ import io.gatling.javaapi.core.Simulation;
 public class VisitorSimulation extends Simulation {
     {
         LoadParameters p = LoadParameters.fromEnvironment();
-        setUp(Scenarios.visitors(p)).protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p));
+        setUp(Scenarios.visitors(p))
+                .protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p))
+                .maxDuration(Scenarios.bound(p));
     }
 }
