@@ -71,7 +71,7 @@ clean:
 LOAD := load-tests/bin/load.sh
 URL ?= http://127.0.0.1:8080
 SIM ?= mixed
-export RATE DURATION USERS BULK_USERS THINK PAGES P99 HTDOCS
+export RATE DURATION USERS BULK_USERS THINK PAGES WARMUP P99 HTDOCS
 
 .PHONY: load-test load-smoke soak load-capacity
 

@@ -22,13 +22,15 @@ import java.util.function.Function;
  * @param think    a visitor's longest pause between pages (load.think, seconds, default 2; 0 = none)
  * @param pages    how many pages a visitor reads, the home page first (load.pages, default 3)
  * @param bulkUsers concurrent downloaders of simulation 3 (load.bulk.users, default 4)
+ * @param warmup   seconds of simulation 2 ramping up to the rate before the measured part, its
+ *                 requests named "warm-up" (load.warmup, default 0)
  * @param p99      when set, the run fails unless the 99th percentile response time is below this
  *                 (load.p99, milliseconds; unset by default)
  * @param site     the files the appliance serves: the manifest generated at build time, or the
  *                 site folder named by load.htdocs, scanned at start
  */
 public record LoadParameters(URI url, int users, int rate, Duration duration, Duration think, int pages,
-                             int bulkUsers, OptionalInt p99, List<SiteFile> site) {
+                             int bulkUsers, Duration warmup, OptionalInt p99, List<SiteFile> site) {
 
     /** Parameters read from system properties and the environment. */
     public static LoadParameters fromEnvironment() {
@@ -60,6 +62,7 @@ public record LoadParameters(URI url, int users, int rate, Duration duration, Du
                 Duration.ofSeconds(integer(lookup, "think", 2, 0)),
                 integer(lookup, "pages", 3, 1),
                 integer(lookup, "bulk.users", 4, 1),
+                Duration.ofSeconds(integer(lookup, "warmup", 0, 0)),
                 p99 == null ? OptionalInt.empty() : OptionalInt.of(integer(lookup, "p99", 0, 1)),
                 site);
     }

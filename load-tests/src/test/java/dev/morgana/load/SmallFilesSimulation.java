@@ -7,7 +7,7 @@ public class SmallFilesSimulation extends Simulation {
     {
         LoadParameters p = LoadParameters.fromEnvironment();
         setUp(Scenarios.smallFiles(p))
-                .protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p))
+                .protocols(SiteRequests.protocol(p)).assertions(Scenarios.assertions(p, Scenarios.SMALL_FILE))
                 .maxDuration(Scenarios.bound(p));
     }
 }
