@@ -179,6 +179,9 @@ case "${1:-}" in
             out=$(mktemp)
             RATE=$1 gatling small "$url" "$out" >/dev/null || status=$?
             read -r total ko p99 rps < <(summary "$out")
+            if [ -n "$APPLIANCE_PID" ] && ! kill -0 "$APPLIANCE_PID" 2>/dev/null; then
+                die "the appliance stopped during the step at $1/s (see build/load-capacity/appliance.log)"
+            fi
             local result=held
             { [ "$status" -ne 0 ] || [ "$ko" -ne 0 ] || [ "$p99" -ge "$P99" ] || [ "$total" -eq 0 ]; } && result=missed
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$DURATION" "$total" "$ko" "$p99" "$rps" "$result" | tee -a "$table" >&2
