@@ -1,15 +1,16 @@
 package dev.morgana.load;
 
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.core.CoreDsl.uniformRandomSwitch;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.core.Assertion;
@@ -42,16 +43,13 @@ final class Scenarios {
         for (SiteFile page : p.readablePages()) {
             pages.add(exec(pageWithResources(page, byPath)));
         }
-        ChainBuilder read = p.think().isZero() ? exec(List.of()) : exec(pause(Duration.ofMillis(500), p.think().plusMillis(500)));
+        // Reading a page takes between a quarter of the think time and all of it.
+        ChainBuilder read = p.think().isZero() ? exec(session -> session) : pause(p.think().dividedBy(4), p.think());
         ScenarioBuilder visitor = scenario("visitor")
                 .exec(pageWithResources(p.home(), byPath))
                 .exec(read)
-                .repeat(p.pages() - 1).on(exec(uniformRandom(pages)).exec(read));
+                .repeat(p.pages() - 1).on(uniformRandomSwitch().on(pages).exec(read));
         return visitor.injectClosed(constantConcurrentUsers(p.users()).during(p.duration()));
-    }
-
-    private static ChainBuilder uniformRandom(List<ChainBuilder> chains) {
-        return exec(io.gatling.javaapi.core.CoreDsl.uniformRandomSwitch().on(chains));
     }
 
     private static HttpRequestActionBuilder pageWithResources(SiteFile page, Map<String, SiteFile> byPath) {
