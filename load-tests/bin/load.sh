@@ -61,7 +61,7 @@ gatling() {
 }
 
 free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    "$JAVA_HOME/bin/java" "$(dirname "$0")/FreePort.java"
 }
 
 # Configures and builds the default appliance (unix, crunch, socket) on a free port into build/$1,
@@ -157,7 +157,7 @@ case "${1:-}" in
         stop_appliance
         read -r total ko p99 rps < <(summary "$out")
         grep '^report:' "$out" || true
-        column -t "$samples"
+        column -t "$samples" 2>/dev/null || cat "$samples"
         echo "soak: ${DURATION} s, $total requests, $ko failed, p99 $p99 ms, mean $rps req/s"
         echo "soak: RSS at start $(sed -n 2p "$samples" | cut -f2) KiB, at end $end_rss KiB"
         [ "$status" -eq 0 ] && [ "$ko" -eq 0 ] || die "soak FAILED: status $status, $ko failed requests"
@@ -200,7 +200,7 @@ case "${1:-}" in
             done
         fi
         stop_appliance
-        column -t "$table"
+        column -t "$table" 2>/dev/null || cat "$table"
         echo "capacity: highest rate held for ${DURATION} s with p99 < ${P99} ms and no failed check: ${best}/s"
         ;;
     *)
