@@ -20,7 +20,7 @@ export LC_ALL := C.UTF-8
 APP ?= www
 BUILD := build/$(APP)
 # Keys given on the command line are passed to the config; these variables are make's own.
-MAKE_VARS := APP DEPLOY_REPO FORCE TO RUNS BENCH_PORT URL RATE DURATION USERS HOST_PORT SIM
+MAKE_VARS := APP DEPLOY_REPO FORCE TO RUNS BENCH_PORT URL RATE DURATION USERS HOST_PORT SIM BULK_USERS THINK PAGES WARMUP P99
 KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
@@ -70,6 +70,7 @@ run: build
 
 test: deps
 	@$(MVN) verify
+	@$(MAKE) --no-print-directory load-smoke
 
 # The default appliance built as a docker image in its own folder, then measured.
 sizes: $(JARS_STAMP)
@@ -138,3 +139,28 @@ run-qemu: build
 # All the VM tests (make test runs all but the bad-boot-key boot): TARGET=xen images booted under QEMU.
 test-vm: deps $(JARS_STAMP)
 	@MORGANA_VM_TESTS=all $(MVN) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false
+
+# ---- load tests ----
+# Gatling simulations of load-tests/ (docs/load-tests.md). Reports land in build/load-reports/.
+LOAD := load-tests/bin/load.sh
+URL ?= http://127.0.0.1:8080
+SIM ?= mixed
+export RATE DURATION USERS BULK_USERS THINK PAGES WARMUP P99 HTDOCS
+
+.PHONY: load-test load-smoke soak load-capacity
+
+# One simulation (SIM=visitor|small|bulk|mixed|https) against a running appliance at URL.
+load-test: $(JARS_STAMP)
+	@$(LOAD) run $(SIM) $(URL)
+
+# The default appliance on a free port, a few seconds of visitors; fails on any failed check.
+load-smoke: $(JARS_STAMP)
+	@$(LOAD) smoke
+
+# Ten minutes of mixed load on the default appliance; its resident memory sampled every 30 s.
+soak: $(JARS_STAMP)
+	@$(LOAD) soak
+
+# Step search: the highest small-file rate held 60 s with p99 < 100 ms and no failed check.
+load-capacity: $(JARS_STAMP)
+	@$(LOAD) capacity
