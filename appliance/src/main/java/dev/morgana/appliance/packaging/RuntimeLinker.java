@@ -70,11 +70,34 @@ public final class RuntimeLinker {
         Path partial = cache.resolve(key + ".partial");
         deleteTree(partial);
         progress.accept("runtime: jlink " + String.join(",", modules) + " (takes a few seconds)");
-        runTool("jlink", List.of("--add-modules", String.join(",", modules),
+        runJlink(List.of("--add-modules", String.join(",", modules),
                 "--strip-debug", "--no-header-files", "--no-man-pages",
                 "--output", partial.toString()));
         Files.move(partial, runtime);
         return runtime;
+    }
+
+    /**
+     * Runs the JDK's jlink as its own process with a fixed environment: run inside this JVM,
+     * its output was seen to change with the TZ variable (found by make repro).
+     */
+    private static void runJlink(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "jlink").toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TZ", "UTC");
+        builder.environment().put("LC_ALL", "C.UTF-8");
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException("jlink failed (status " + process.exitValue() + "): " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running jlink", e);
+        }
     }
 
     private static String runTool(String name, List<String> args) throws IOException {
