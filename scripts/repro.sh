@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make repro: builds the appliance twice from clean checkouts of HEAD in two directories, the
 # second under another clock (faketime, two years ahead), time zone and umask, then compares
-# every artefact by sha256: module jars, crunch store, FAT image, unix tarball, OCI image.
+# every artefact by sha256: module jars, crunch store, FAT image, unix tarball, OCI image and the
+# VM image's files (kernel, initramfs, xl config, QEMU script).
 # Exits 1 on any difference, showing where (diffoscope if installed).
 set -euo pipefail
 root=$(git rev-parse --show-toplevel)
@@ -31,6 +32,9 @@ build_side() { # side, then the command prefix that changes the clock
         "$@" make -s build >/dev/null
         cp build/www/data/htdocs.img "$out/"
         cp build/www.tar.gz "$out/www-fat.tar.gz"
+        "$@" make -s configure TARGET=xen FS=crunch >/dev/null
+        "$@" make -s build >/dev/null
+        for f in build/www-xen/*; do cp "$f" "$out/xen-$(basename "$f")"; done
         for jar in */target/*-[0-9]*.jar; do cp "$jar" "$out/"; done
     )
 }
