@@ -20,13 +20,13 @@ export LC_ALL := C.UTF-8
 APP ?= www
 BUILD := build/$(APP)
 # Keys given on the command line are passed to the config; these variables are make's own.
-MAKE_VARS := APP DEPLOY_REPO FORCE TO RUNS BENCH_PORT URL RATE DURATION USERS HOST_PORT SIM BULK_USERS THINK PAGES WARMUP P99
+MAKE_VARS := SEEDS APP DEPLOY_REPO FORCE TO RUNS BENCH_PORT URL RATE DURATION USERS HOST_PORT SIM BULK_USERS THINK PAGES WARMUP P99
 KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 JARS_STAMP := build/.jars
 
-.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap bench fuzz
+.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap bench fuzz tcp-seeds
 
 help:
 	@echo "make run                 build on first use and serve htdocs-example on http://127.0.0.1:8080/"
@@ -37,6 +37,7 @@ help:
 	@echo "make rollback DEPLOY_REPO=... [TO=tag] restore the previous (or a tagged) deployment as a new commit"
 	@echo "make repro               build twice from clean checkouts with different clocks and compare every artefact"
 	@echo "make fuzz                Jazzer fuzzing of every parser, then a 100k-request differential test against Netty"
+	@echo "make tcp-seeds           10,000 seeded TCP scenarios on a lossy, reordering simulated link"
 	@echo "make bench               Morgana vs nginx on the same site (wrk on loopback): requests/s, MB/s, p50/p99"
 	@echo "make sizes               standard vs specialised sizes of the default appliance (unix tarball, OCI image)"
 	@echo "make bench-startup       time from start to first 200 response, with and without the AOT cache"
@@ -105,6 +106,12 @@ fuzz: $(JARS_STAMP)
 	done
 	@echo "==> 100k generated requests, our parser against Netty's HttpRequestDecoder"
 	@$(MVN) -pl http-server -am verify -Dtest=NettyDifferentialTest -Dmorgana.differential.count=100000 -Dsurefire.failIfNoSpecifiedTests=false
+
+# 10,000 seeded TCP scenarios on a hostile simulated link (make test runs 1,000); a failure prints
+# its seed, and -Dtcp.seed=N replays it.
+SEEDS ?= 10000
+tcp-seeds: $(JARS_STAMP)
+	@$(MVN) -pl tcpip -am verify -Dtest=TcpPropertyTest -Dtcp.seeds=$(SEEDS) -Dsurefire.failIfNoSpecifiedTests=false
 
 # Morgana against nginx on the same htdocs (wrk, loopback); see docs/benchmarks.md.
 bench: $(JARS_STAMP)
