@@ -26,7 +26,7 @@ KEYS := $(filter-out $(addsuffix =%,$(MAKE_VARS)),$(MAKEOVERRIDES))
 SOURCES := $(shell find pom.xml */pom.xml */src -type f 2>/dev/null)
 JARS_STAMP := build/.jars
 
-.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap bench fuzz tcp-seeds
+.PHONY: help deps jars configure build run test clean sizes bench-startup deploy rollback repro tap untap bench fuzz tcp-seeds bench-alloc
 
 help:
 	@echo "make run                 build on first use and serve htdocs-example on http://127.0.0.1:8080/"
@@ -112,6 +112,11 @@ fuzz: $(JARS_STAMP)
 SEEDS ?= 10000
 tcp-seeds: $(JARS_STAMP)
 	@$(MVN) -pl tcpip -am verify -Dtest=TcpPropertyTest -Dtcp.seeds=$(SEEDS) -Dsurefire.failIfNoSpecifiedTests=false
+
+# Heap bytes allocated per request on the request path (parser, connection, site, writer).
+bench-alloc: $(JARS_STAMP)
+	@$(MVN) -pl http-server -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+	@$(JAVA) -cp "http-server/target/test-classes:http-server/target/classes:$$(cat http-server/target/test-classpath.txt)" dev.morgana.http.AllocationProbe
 
 # Morgana against nginx on the same htdocs (wrk, loopback); see docs/benchmarks.md.
 bench: $(JARS_STAMP)
