@@ -12,9 +12,6 @@ Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "
 Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
 Key<String> net = Key.choice("NET", "which TCP/IP stack serves it", "socket", "socket", "direct");
 Key<Boolean> dhcp = Key.bool("DHCP", "NET=direct: take the address from DHCP instead of IP/NETMASK/GATEWAY", false);
-Key<String> ip = Key.of("IP", "NET=direct: the appliance's address", "10.0.0.2", text -> Ipv4Address.parse(text).toString());
-Key<String> netmask = Key.of("NETMASK", "NET=direct: the subnet mask", "255.255.255.0", text -> Ipv4Address.parse(text).toString());
-Key<String> gateway = Key.of("GATEWAY", "NET=direct: the default gateway", "10.0.0.1", text -> Ipv4Address.parse(text).toString());
 Key<String> tapName = Key.of("TAP", "NET=direct: the TAP interface to attach to", "tap0", name -> name);
 Key<String> pcap = Key.of("PCAP", "NET=direct: a file to record every frame in (pcap), or empty", "", path -> path);
 Key<Integer> port = Key.integer("PORT", "the HTTP port", 8080, 1, 65535);
@@ -25,8 +22,18 @@ Key<String> tlsKey = Key.of("TLS_KEY", "PEM private key matching TLS_CERT", "", 
 Key<String> htdocs = Key.of("HTDOCS", "the site directory, relative to the project root",
         "htdocs-example/target/htdocs", text -> text);
 
+/** An IPv4 address key; its default depends on the target, so it is made once the target is known. */
+Key<String> address(String name, String doc, String defaultValue) {
+    return Key.of(name, doc, defaultValue, text -> Ipv4Address.parse(text).toString());
+}
+
 void main() {
-    target.get();
+    // The static address: the tutorial's 10.0.0.2 behind tap0's 10.0.0.1, or in a VM the
+    // address QEMU's user networking expects (boot keys on the kernel command line override it).
+    boolean vm = target.get().equals("xen");
+    var ip = address("IP", "the appliance's address (NET=direct, or in the VM)", vm ? "10.0.2.15" : "10.0.0.2");
+    var netmask = address("NETMASK", "its subnet mask", "255.255.255.0");
+    var gateway = address("GATEWAY", "its default gateway", vm ? "10.0.2.2" : "10.0.0.1");
     var console = defaultConsole();
 
     Impl<KvRo> store = switch (fs.get()) {
