@@ -1,5 +1,6 @@
 package dev.morgana.appliance.build;
 
+import dev.morgana.appliance.FileTrees;
 import dev.morgana.appliance.codegen.Manifest;
 import dev.morgana.appliance.config.BuildStep;
 import dev.morgana.appliance.packaging.AotTrainer;
@@ -77,7 +78,7 @@ public final class ApplianceBuilder {
         SortedSet<String> modules = linker.closure(manifest.modules());
         progress.accept("link: modules " + String.join(", ", modules));
         Path lib = out.resolve("lib");
-        deleteTree(lib);
+        FileTrees.delete(lib);
         Files.createDirectories(lib);
         List<Path> classPath = new ArrayList<>();
         for (Path jar : linker.jars(modules)) {
@@ -88,8 +89,8 @@ public final class ApplianceBuilder {
 
         // work/ holds intermediates; bin/, lib/, data/ and runtime/ are the artefact.
         Path work = out.resolve("work");
-        deleteTree(work);
-        deleteTree(out.resolve("data"));
+        FileTrees.delete(work);
+        FileTrees.delete(out.resolve("data"));
         Files.createDirectories(work);
         Map<String, byte[]> appEntries = new TreeMap<>();
         for (BuildStep step : manifest.steps()) {
@@ -127,7 +128,7 @@ public final class ApplianceBuilder {
         RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
         SortedSet<String> jdkModules = runtimes.modulesFor(classPath);
         Path runtime = out.resolve("runtime");
-        deleteTree(runtime);
+        FileTrees.delete(runtime);
         linkTree(runtimes.link(jdkModules), runtime);
 
         List<String> command = new ArrayList<>(JVM_OPTIONS);
@@ -136,7 +137,7 @@ public final class ApplianceBuilder {
         command.add(classPath.stream().map(p -> out.relativize(p).toString()).collect(Collectors.joining(":")));
         command.add("Main");
         Path cache = out.resolve("cache");
-        deleteTree(cache);
+        FileTrees.delete(cache);
         if (train) {
             String port = manifest.keys().get("PORT");
             AotTrainer.train(out, name, command, port == null ? 0 : Integer.parseInt(port), progress);
@@ -260,14 +261,4 @@ public final class ApplianceBuilder {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

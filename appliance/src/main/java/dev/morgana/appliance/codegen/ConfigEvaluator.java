@@ -1,5 +1,6 @@
 package dev.morgana.appliance.codegen;
 
+import dev.morgana.appliance.FileTrees;
 import dev.morgana.appliance.config.ConfigContext;
 import dev.morgana.appliance.config.ConfigException;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class ConfigEvaluator {
             }
             return context;
         } finally {
-            deleteTree(classes);
+            FileTrees.delete(classes);
         }
     }
 
@@ -111,11 +112,4 @@ public final class ConfigEvaluator {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.morgana.appliance.deploy;
 
+import dev.morgana.appliance.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ public final class Deployer {
     public Outcome deploy(String repository, Deployment deployment) throws IOException {
         Git git = cloneOf(repository);
         Path folder = checkout().resolve(deployment.appliance()).resolve(deployment.target());
-        deleteTree(folder);
+        FileTrees.delete(folder);
         Files.createDirectories(folder);
         for (Path artefact : deployment.artefacts()) {
             if (!Files.isRegularFile(artefact)) {
@@ -105,7 +106,7 @@ public final class Deployer {
     }
 
     private Git cloneOf(String repository) throws IOException {
-        deleteTree(checkout());
+        FileTrees.delete(checkout());
         Files.createDirectories(workspace);
         new Git(workspace).run("clone", "-q", repository, checkout().toString());
         Git git = new Git(checkout());
@@ -151,14 +152,4 @@ public final class Deployer {
         return sb.toString();
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.morgana.appliance.packaging;
 
+import dev.morgana.appliance.FileTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,7 +69,7 @@ public final class RuntimeLinker {
         }
         Files.createDirectories(cache);
         Path partial = cache.resolve(key + ".partial");
-        deleteTree(partial);
+        FileTrees.delete(partial);
         progress.accept("runtime: jlink " + String.join(",", modules) + " (takes a few seconds)");
         runJlink(List.of("--add-modules", String.join(",", modules),
                 "--strip-debug", "--no-header-files", "--no-man-pages",
@@ -126,14 +127,4 @@ public final class RuntimeLinker {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }
