@@ -28,6 +28,19 @@ final class IsnGenerator {
     }
 
     int isn(int localIp, int localPort, int remoteIp, int remotePort, long nowNanos) {
+        return (int) (nowNanos / 4000) + hash(localIp, localPort, remoteIp, remotePort, 0);
+    }
+
+    /**
+     * The offset of a connection's timestamp clock (RFC 7323 section 7.1): per 4-tuple, so
+     * timestamps reveal no host-wide uptime, yet the same for a SYN cookie's connection as for
+     * the SYN-ACK that carried it.
+     */
+    int timestampOffset(int localIp, int localPort, int remoteIp, int remotePort) {
+        return hash(localIp, localPort, remoteIp, remotePort, 4);
+    }
+
+    private int hash(int localIp, int localPort, int remoteIp, int remotePort, int at) {
         byte[] tuple = new byte[12];
         putInt(tuple, 0, localIp);
         putInt(tuple, 4, remoteIp);
@@ -38,8 +51,7 @@ final class IsnGenerator {
         } catch (IllegalStateException e) {
             throw new IllegalStateException(new GeneralSecurityException(e));
         }
-        int f = (h[0] & 0xff) << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
-        return (int) (nowNanos / 4000) + f;
+        return (h[at] & 0xff) << 24 | (h[at + 1] & 0xff) << 16 | (h[at + 2] & 0xff) << 8 | (h[at + 3] & 0xff);
     }
 
     private static void putInt(byte[] b, int i, int v) {

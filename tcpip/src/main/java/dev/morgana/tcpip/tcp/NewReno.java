@@ -11,8 +11,12 @@ public final class NewReno implements CongestionControl {
 
     public NewReno(int mss) {
         this.mss = mss;
-        // RFC 5681 section 3.1 initial window.
-        this.cwnd = mss > 2190 ? 2L * mss : mss > 1095 ? 3L * mss : 4L * mss;
+        this.cwnd = initialWindow(mss);
+    }
+
+    /** RFC 5681 section 3.1 initial window. */
+    static long initialWindow(int mss) {
+        return mss > 2190 ? 2L * mss : mss > 1095 ? 3L * mss : 4L * mss;
     }
 
     @Override
@@ -21,7 +25,12 @@ public final class NewReno implements CongestionControl {
     }
 
     @Override
-    public void onAck(int ackedBytes) {
+    public int ssthresh() {
+        return (int) Math.min(ssthresh, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void onAck(int ackedBytes, long now, long srtt) {
         if (cwnd < ssthresh) {
             cwnd += Math.min(ackedBytes, mss);
         } else {
@@ -35,9 +44,15 @@ public final class NewReno implements CongestionControl {
     }
 
     @Override
-    public void onFastRetransmit(int flight) {
+    public void onFastRetransmit(int flight, long now) {
         ssthresh = Math.max(flight / 2, 2L * mss);
         cwnd = ssthresh + 3L * mss;
+    }
+
+    @Override
+    public void onSackRecovery(int flight, long now) {
+        ssthresh = Math.max(flight / 2, 2L * mss);
+        cwnd = ssthresh;
     }
 
     @Override
@@ -51,12 +66,12 @@ public final class NewReno implements CongestionControl {
     }
 
     @Override
-    public void onRecoveryEnd(int flight) {
+    public void onRecoveryEnd(int flight, long now) {
         cwnd = Math.min(ssthresh, Math.max(flight, mss) + (long) mss);
     }
 
     @Override
-    public void onTimeout(int flight) {
+    public void onTimeout(int flight, long now) {
         ssthresh = Math.max(flight / 2, 2L * mss);
         cwnd = mss;
         avoidanceCredit = 0;

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * The TCP layer, sans-IO: demultiplexes segments to connections, runs listeners with a bounded
- * backlog of half-open connections, answers segments for nobody with RST, and drives every
- * connection's timers through {@link #poll}. Registered with IPv4 for protocol 6.
+ * backlog of half-open connections (SYN cookies beyond it), answers segments for nobody with RST,
+ * and drives every connection's timers through {@link #poll}. Registered with IPv4 for protocol 6.
  *
  * <p>Accepted connections are handed to the listener's callback once established. Closed
  * connections leave the table at once; {@link #connectionCount} counts what is held. Not
@@ -57,6 +57,9 @@ public final class Tcp implements Ipv4.Transport {
     private final Ipv4 ipv4;
     private final TcpConfig config;
     private final IsnGenerator isns;
+    private final SynCookies cookies;
+    /** When the last SYN cookie went out: ACKs are checked as cookies only for a while after. */
+    private long lastCookieSent = Long.MIN_VALUE;
     private final Random random;
     private final Map<Key, TcpConnection> connections = new HashMap<>();
     private final Map<Integer, Listening> listeners = new HashMap<>();
@@ -69,12 +72,15 @@ public final class Tcp implements Ipv4.Transport {
     private long synsDropped;
     private long challengeAcks;
     private long segmentsSent;
+    private long cookiesSent;
+    private long cookiesAccepted;
 
     public Tcp(Ipv4 ipv4, TcpConfig config, Random random) {
         this.ipv4 = ipv4;
         this.config = config;
         this.random = random;
         this.isns = new IsnGenerator(random);
+        this.cookies = new SynCookies(random);
         ipv4.register(Ipv4Packet.PROTOCOL_TCP, this);
     }
 
@@ -151,7 +157,12 @@ public final class Tcp implements Ipv4.Transport {
 
     private TcpConnection newConnection(Key key, Listening listener, long now) {
         int isn = isns.isn(ipv4.source().bits(), key.localPort(), key.remoteIp(), key.remotePort(), now);
-        return new TcpConnection(this, config, key, listener, isn, ourMss(), now);
+        return newConnection(key, listener, isn, now);
+    }
+
+    private TcpConnection newConnection(Key key, Listening listener, int isn, long now) {
+        int tsOffset = isns.timestampOffset(ipv4.source().bits(), key.localPort(), key.remoteIp(), key.remotePort());
+        return new TcpConnection(this, config, key, listener, isn, tsOffset, ourMss(), now);
     }
 
     @Override
@@ -180,6 +191,9 @@ public final class Tcp implements Ipv4.Transport {
             return;
         }
         Listening l = listeners.get(key.localPort());
+        if (l != null && seg.has(TcpSegment.ACK) && !seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.RST) && acceptCookie(l, key, seg, now)) {
+            return;
+        }
         if (l == null || seg.has(TcpSegment.RST) || seg.has(TcpSegment.ACK) || !seg.has(TcpSegment.SYN)) {
             if (!seg.has(TcpSegment.RST)) {
                 if (seg.has(TcpSegment.ACK)) {
@@ -190,14 +204,68 @@ public final class Tcp implements Ipv4.Transport {
             }
             return;
         }
-        if (l.halfOpen >= config.backlog() || connections.size() >= config.maxConnections()) {
-            synsDropped++; // the client retransmits; SYN cookies are not implemented
+        if (connections.size() >= config.maxConnections()) {
+            synsDropped++; // the client retransmits
+            return;
+        }
+        if (l.halfOpen >= config.backlog()) {
+            if (config.options().synCookies()) {
+                sendCookie(key, seg, now);
+            } else {
+                synsDropped++; // the client retransmits
+            }
             return;
         }
         TcpConnection n = newConnection(key, l, now);
         connections.put(key, n);
         l.halfOpen++;
         n.accept(seg, now);
+    }
+
+    /** Answers a SYN the full backlog has no room for with a SYN cookie; nothing is stored. */
+    private void sendCookie(Key key, TcpSegment syn, long now) {
+        int local = ipv4.source().bits();
+        boolean ts = config.options().timestamps() && syn.hasTimestamps();
+        int bits = ts ? SynCookies.optionBits(config.options().windowScaling() ? syn.windowScale() : -1,
+                config.options().sack() && syn.sackPermitted()) : 0;
+        int isn = cookies.cookie(key, local, syn.seq(), syn.mss(), bits, now);
+        int tsVal = 0;
+        if (ts) {
+            // Our timestamp clock for this 4-tuple, with the option bits in its low bits, never
+            // ahead of the clock so the connection's later timestamps do not go back (PAWS).
+            int clock = (int) (now / 1_000_000L) + isns.timestampOffset(local, key.localPort(), key.remoteIp(), key.remotePort());
+            tsVal = (clock & ~SynCookies.OPTION_MASK) | bits;
+            if (tsVal - clock > 0) {
+                tsVal -= SynCookies.OPTION_MASK + 1;
+            }
+        }
+        boolean scale = ts && config.options().windowScaling() && syn.windowScale() >= 0;
+        TcpSegment.Options o = new TcpSegment.Options(ourMss(), scale ? TcpConnection.shiftFor(config.receiveBuffer()) : -1,
+                (bits & 0x10) != 0, ts, tsVal, syn.tsVal(), new int[0]);
+        sendSegment(key, isn, syn.seq() + 1, TcpSegment.SYN | TcpSegment.ACK, Math.min(config.receiveBuffer(), 65535), o, null, 0, 0,
+                now);
+        cookiesSent++;
+        lastCookieSent = now;
+    }
+
+    /** An ACK for a listener and no connection: a connection if it returns a valid SYN cookie. */
+    private boolean acceptCookie(Listening l, Key key, TcpSegment ack, long now) {
+        if (!config.options().synCookies() || lastCookieSent == Long.MIN_VALUE || now - lastCookieSent > 200_000_000_000L
+                || connections.size() >= config.maxConnections()) {
+            return false;
+        }
+        int bits = ack.hasTimestamps() && (ack.tsEcr() & SynCookies.OPTIONS_PRESENT) != 0 ? ack.tsEcr() & SynCookies.OPTION_MASK : 0;
+        SynCookies.Decoded d = cookies.check(key, ipv4.source().bits(), ack.seq() - 1, ack.ack() - 1, bits, now);
+        if (d == null) {
+            return false;
+        }
+        cookiesAccepted++;
+        TcpConnection c = newConnection(key, l, ack.ack() - 1, now);
+        connections.put(key, c);
+        l.halfOpen++;
+        c.acceptCookie(ack.seq() - 1, Math.min(d.mss(), ourMss()), d.windowScale(), d.sackPermitted(), d.timestamps(), ack.tsVal(), now);
+        c.input(ack, now);
+        return true;
     }
 
     @Override
@@ -254,17 +322,22 @@ public final class Tcp implements Ipv4.Transport {
     }
 
     /** Sends a segment of {@code c}'s with {@code len} bytes of {@code data} from {@code off} (a ring buffer). */
-    void send(TcpConnection c, int seq, int ack, int flags, int window, int mss, byte[] data, int off, int len, long now) {
-        int header = TcpSegment.headerLength(mss);
+    void send(TcpConnection c, int seq, int ack, int flags, int window, TcpSegment.Options options, byte[] data, int off, int len,
+            long now) {
+        sendSegment(c.key, seq, ack, flags, window, options, data, off, len, now);
+    }
+
+    private void sendSegment(Key k, int seq, int ack, int flags, int window, TcpSegment.Options options, byte[] data, int off,
+            int len, long now) {
+        int header = TcpSegment.headerLength(options);
         byte[] frame = new byte[Ipv4.PAYLOAD_OFFSET + header + len];
         if (len > 0) {
             int first = Math.min(len, data.length - off);
             System.arraycopy(data, off, frame, Ipv4.PAYLOAD_OFFSET + header, first);
             System.arraycopy(data, 0, frame, Ipv4.PAYLOAD_OFFSET + header + first, len - first);
         }
-        Key k = c.key;
         Ipv4Address to = new Ipv4Address(k.remoteIp());
-        TcpSegment.writeHeader(frame, Ipv4.PAYLOAD_OFFSET, k.localPort(), k.remotePort(), seq, ack, flags, window, mss, len,
+        TcpSegment.writeHeader(frame, Ipv4.PAYLOAD_OFFSET, k.localPort(), k.remotePort(), seq, ack, flags, window, options, len,
                 ipv4.source(), to);
         segmentsSent++;
         boolean routed = ipv4.send(to, Ipv4Packet.PROTOCOL_TCP, frame, now);
@@ -297,10 +370,11 @@ public final class Tcp implements Ipv4.Transport {
     }
 
     public TcpStats stats() {
-        return new TcpStats(received, malformed, segmentsSent, resetsSent, synsDropped, challengeAcks, connections.size());
+        return new TcpStats(received, malformed, segmentsSent, resetsSent, synsDropped, challengeAcks, connections.size(), cookiesSent,
+                cookiesAccepted);
     }
 
     /** Counters of the TCP layer. */
     public record TcpStats(long received, long malformed, long sent, long resetsSent, long synsDropped, long challengeAcks,
-            long connections) {}
+            long connections, long cookiesSent, long cookiesAccepted) {}
 }

@@ -3,6 +3,8 @@ package dev.morgana.tcpip.tcp;
 import dev.morgana.tcpip.wire.TcpSegment;
 import dev.morgana.types.Ipv4Address;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,9 +16,10 @@ import java.util.TreeMap;
  * <p>Implemented: active, passive and simultaneous open; bounded send and receive buffers with
  * the receive window and SWS avoidance on both sides; RFC 6298 retransmission with Karn's rule and
  * back-off; fast retransmit and NewReno recovery; delayed ACKs; Nagle (switchable); persist timer
- * with window probes; FIN both ways with half-close; TIME_WAIT; RST with the RFC 5961 checks. Not
- * negotiated, hence not used: window scaling, timestamps, SACK. Not thread-safe: the owner of
- * the {@link Tcp} drives it.
+ * with window probes; FIN both ways with half-close; TIME_WAIT; RST with the RFC 5961 checks;
+ * window scaling and timestamps with PAWS and RTT measurement (RFC 7323); SACK (RFC 2018) with
+ * RFC 6675 recovery when the peer permits it, NewReno recovery otherwise; keepalive. Not
+ * thread-safe: the owner of the {@link Tcp} drives it.
  */
 public final class TcpConnection {
 
@@ -26,6 +29,12 @@ public final class TcpConnection {
     private static final int DUPACK_THRESHOLD = 3;
     private static final long PERSIST_MIN = 200_000_000L;
     private static final long INVALID_ANSWER_INTERVAL = 100_000_000L;
+    private static final int TIMESTAMP_OPTION = 12;
+    /** RFC 7323 section 5.5: a TS.Recent older than 24 days is no longer trusted. */
+    private static final long PAWS_IDLE = 24L * 24 * 3600 * 1_000_000_000L;
+    /** Out-of-order segments held, whatever their size, so tiny segments cannot make SACK generation slow. */
+    private static final int MAX_OUT_OF_ORDER_SEGMENTS = 1024;
+    private static final int[] NO_BLOCKS = new int[0];
 
     private final Tcp tcp;
     private final TcpConfig config;
@@ -68,6 +77,34 @@ public final class TcpConnection {
     private int probes;
     private long persistInterval;
 
+    // Negotiated options (RFC 7323, RFC 2018).
+    private final TcpConfig.Extensions offer;
+    /** The shift we announce: the smallest that lets the window cover the receive buffer. */
+    private final int ourShift;
+    private boolean wsAgreed;
+    private int sndShift;
+    private int rcvShift;
+    private boolean tsOk;
+    private final int tsOffset;
+    private int tsRecent;
+    private long tsRecentAt;
+    private int lastAckSent;
+    private long lastTsSample = Long.MIN_VALUE / 2;
+    private boolean timedOut;
+    private int tsAtTimeout;
+    private boolean sackOk;
+    private SackScoreboard board;
+    /** sndUna as a count from iss, never wrapping: the scoreboard's coordinates. */
+    private long unaAbs;
+    /** RFC 6675 HighRxt (exclusive end of the highest retransmitted range), absolute. */
+    private long highRxt;
+    /** Start (absolute) of the out-of-order segment received last: the first SACK block covers it. */
+    private long lastOutOfOrder = -1;
+
+    // Keepalive.
+    private boolean keepAlive;
+    private int keepAliveProbes;
+
     // Receive side.
     private int irs;
     private int rcvNxt;
@@ -91,8 +128,9 @@ public final class TcpConnection {
     private long delayedAckAt = NEVER;
     private long timeWaitAt = NEVER;
     private long finWait2At = NEVER;
+    private long keepAliveAt = NEVER;
 
-    TcpConnection(Tcp tcp, TcpConfig config, Tcp.Key key, Tcp.Listening listener, int iss, int ourMss, long now) {
+    TcpConnection(Tcp tcp, TcpConfig config, Tcp.Key key, Tcp.Listening listener, int iss, int tsOffset, int ourMss, long now) {
         this.tcp = tcp;
         this.config = config;
         this.key = key;
@@ -108,7 +146,20 @@ public final class TcpConnection {
         this.recvCap = config.receiveBuffer();
         this.nagle = config.nagle();
         this.rtt = new RttEstimator(config.minRto().toNanos(), config.maxRto().toNanos());
-        this.cc = new NewReno(mss);
+        this.cc = config.congestion().create(mss);
+        this.offer = config.options();
+        this.tsOffset = tsOffset;
+        this.ourShift = shiftFor(recvCap);
+        this.keepAlive = config.keepAlive().on();
+    }
+
+    /** The smallest window-scale shift whose window covers {@code buffer} bytes (at most 14). */
+    static int shiftFor(int buffer) {
+        int shift = 0;
+        while (shift < 14 && (65535L << shift) < buffer) {
+            shift++;
+        }
+        return shift;
     }
 
     /** Active open: sends the SYN. */
@@ -120,27 +171,69 @@ public final class TcpConnection {
     /** Passive open from a listener: takes the peer's SYN and answers SYN-ACK. */
     void accept(TcpSegment syn, long now) {
         state = TcpState.SYN_RECEIVED;
-        takeSyn(syn);
+        takeSyn(syn, now);
         sendSyn(now);
     }
 
-    private void takeSyn(TcpSegment syn) {
-        irs = syn.seq();
+    private void takeSyn(TcpSegment syn, long now) {
+        synchronize(syn.seq(), syn.mss(), syn.windowScale(), syn.sackPermitted(), syn.hasTimestamps(), syn.tsVal(), now);
+        sndWnd = syn.window(); // never scaled on a SYN
+        maxSndWnd = sndWnd;
+    }
+
+    /** Takes the peer's ISN and options (from its SYN, or from a SYN cookie). */
+    private void synchronize(int peerIsn, int peerMss, int peerShift, boolean peerSack, boolean peerTimestamps, int peerTsVal,
+            long now) {
+        irs = peerIsn;
         rcvNxt = irs + 1;
         rcvAbs = 1;
-        rcvEdge = 1 + recvCap;
-        if (syn.mss() > 0) {
-            mss = Math.max(64, Math.min(ourMss, syn.mss()));
+        // The window on a SYN is never scaled: announce at most 65535 until the handshake is over.
+        rcvEdge = 1 + Math.min(recvCap, 65535);
+        boolean scaling = offer.windowScaling() && peerShift >= 0;
+        wsAgreed = scaling;
+        sndShift = scaling ? peerShift : 0;
+        rcvShift = scaling ? ourShift : 0;
+        tsOk = offer.timestamps() && peerTimestamps;
+        if (tsOk) {
+            tsRecent = peerTsVal;
+            tsRecentAt = now;
         }
-        cc = new NewReno(mss);
-        sndWnd = syn.window();
-        maxSndWnd = sndWnd;
-        sndWl1 = syn.seq();
+        sackOk = offer.sack() && peerSack;
+        board = sackOk ? new SackScoreboard() : null;
+        int peer = peerMss > 0 ? peerMss : DEFAULT_PEER_MSS;
+        // RFC 6691: the MSS counts data only; the timestamp option every segment carries comes off it.
+        mss = Math.max(64, Math.min(ourMss, peer) - (tsOk ? TIMESTAMP_OPTION : 0));
+        cc = config.congestion().create(mss);
+        sndWl1 = peerIsn;
+        lastAckSent = rcvNxt;
+    }
+
+    /**
+     * Passive open from a valid SYN cookie: the connection starts in SYN_RECEIVED as if its SYN-ACK
+     * had been sent, with what the cookie remembered; the ACK that carried it is input next.
+     */
+    void acceptCookie(int peerIsn, int peerMss, int peerShift, boolean peerSack, boolean peerTimestamps, int peerTsVal, long now) {
+        state = TcpState.SYN_RECEIVED;
+        synchronize(peerIsn, peerMss, peerShift, peerSack, peerTimestamps, peerTsVal, now);
+        sndNxt = iss + 1;
+        sndMax = iss + 1;
+    }
+
+    private int tsNow(long now) {
+        return (int) (now / 1_000_000L) + tsOffset;
     }
 
     private void sendSyn(long now) {
-        int flags = TcpSegment.SYN | (state == TcpState.SYN_RECEIVED ? TcpSegment.ACK : 0);
-        tcp.send(this, iss, state == TcpState.SYN_RECEIVED ? rcvNxt : 0, flags, window(), ourMss, null, 0, 0, now);
+        boolean synAck = state == TcpState.SYN_RECEIVED;
+        int flags = TcpSegment.SYN | (synAck ? TcpSegment.ACK : 0);
+        // On our SYN we offer what we support; on a SYN-ACK we answer only what the peer offered.
+        boolean ws = synAck ? wsAgreed : offer.windowScaling();
+        boolean ts = synAck ? tsOk : offer.timestamps();
+        boolean sack = synAck ? sackOk : offer.sack();
+        TcpSegment.Options o = new TcpSegment.Options(ourMss, ws ? ourShift : -1, sack, ts, tsNow(now), synAck ? tsRecent : 0,
+                NO_BLOCKS);
+        tcp.send(this, iss, synAck ? rcvNxt : 0, flags, (int) Math.min(65535, window()), o, null, 0, 0, now);
+        lastAckSent = rcvNxt;
         sndNxt = iss + 1;
         sndMax = iss + 1;
         if (rtoAt == NEVER) {
@@ -214,6 +307,32 @@ public final class TcpConnection {
     }
 
     /**
+     * Turns keepalive on or off for this connection (the {@link TcpConfig#keepAlive} timings
+     * apply): a peer that stops answering makes the connection fail with "timed out".
+     */
+    public void keepAlive(boolean on, long now) {
+        keepAlive = on;
+        armKeepAlive(now);
+    }
+
+    /** Whether keepalive is on for this connection. */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Whether window scaling, timestamps and SACK were agreed with the peer (diagnostics, tests). */
+    public String negotiated() {
+        return "ws=" + (wsAgreed ? sndShift + "/" + rcvShift : "no") + " ts=" + (tsOk ? "yes" : "no") + " sack=" + (sackOk ? "yes" : "no")
+                + " mss=" + mss;
+    }
+
+    private void armKeepAlive(long now) {
+        boolean idleState = state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_2;
+        keepAliveAt = keepAlive && idleState ? now + config.keepAlive().idle().toNanos() : NEVER;
+        keepAliveProbes = 0;
+    }
+
+    /**
      * Copies received bytes into {@code dst}; may send a window update.
      *
      * @return the bytes copied, 0 if none are there
@@ -234,7 +353,7 @@ public final class TcpConnection {
         if (n > 0 && state.synchronized_() && !peerFin) {
             long edgeBefore = rcvEdge;
             // Announce the opened window once it grew enough to matter (receiver SWS avoidance).
-            if (rcvAbs + (recvCap - recvLen) - edgeBefore >= Math.min(recvCap / 2, mss)) {
+            if (candidateEdge() - edgeBefore >= Math.min(recvCap / 2, mss)) {
                 sendAck(now);
             }
         }
@@ -310,7 +429,7 @@ public final class TcpConnection {
     public void abort(long now) {
         appClosed = true;
         if (state != TcpState.CLOSED && state != TcpState.SYN_SENT && state != TcpState.TIME_WAIT) {
-            tcp.send(this, sndNxt, rcvNxt, TcpSegment.RST | TcpSegment.ACK, 0, 0, null, 0, 0, now);
+            tcp.send(this, sndNxt, rcvNxt, TcpSegment.RST | TcpSegment.ACK, 0, TcpSegment.Options.NONE, null, 0, 0, now);
         }
         terminate(error, now);
     }
@@ -338,6 +457,8 @@ public final class TcpConnection {
             persistAt = NEVER;
             delayedAckAt = NEVER;
             finWait2At = NEVER;
+            keepAliveAt = NEVER;
+            board = null;
             outOfOrder.clear();
             outOfOrderBytes = 0;
             sendBuf = EMPTY; // nothing will be sent again
@@ -345,18 +466,32 @@ public final class TcpConnection {
                 recvBuf = EMPTY;
             }
         }
+        if (next == TcpState.ESTABLISHED) {
+            armKeepAlive(now);
+        }
         tcp.stateChanged(this, before, next, now);
     }
 
     // ---------------------------------------------------------------- input
 
+    /** The receive window: up to the right edge we advertised. */
     private int window() {
-        return (int) Math.min(65535, Math.max(0, rcvEdge - rcvAbs));
+        return (int) Math.max(0, rcvEdge - rcvAbs);
+    }
+
+    /** The window field of a non-SYN segment: scaled, rounded down so we never promise more. */
+    private int windowField() {
+        return (int) Math.min(65535, window() >> rcvShift);
+    }
+
+    /** Where the right edge could go: the free buffer space, within what the window field can say. */
+    private long candidateEdge() {
+        return rcvAbs + Math.min(recvCap - recvLen, 65535L << rcvShift);
     }
 
     /** Moves the advertised right edge when the free space grew enough (receiver SWS avoidance). */
     private void updateEdge() {
-        long candidate = rcvAbs + (recvCap - recvLen);
+        long candidate = candidateEdge();
         if (candidate - rcvEdge >= Math.min(recvCap / 2, mss) || (candidate > rcvEdge && rcvEdge - rcvAbs < 1)) {
             rcvEdge = candidate;
         }
@@ -414,9 +549,10 @@ public final class TcpConnection {
         if (!seg.has(TcpSegment.SYN)) {
             return;
         }
-        takeSyn(seg);
+        takeSyn(seg, now);
         if (ackOk) {
             sndUna = seg.ack();
+            unaAbs = 1;
             sndWl2 = seg.ack();
             retries = 0;
             rtoAt = NEVER;
@@ -440,6 +576,14 @@ public final class TcpConnection {
             sendSyn(now); // our SYN-ACK was lost: the peer's SYN came again
             return;
         }
+        if (pawsRejects(seg, now)) {
+            // RFC 7323 section 5.3: an old timestamp means an old duplicate; acknowledge, drop.
+            if (seg.payload().hasRemaining() || now - lastInvalidAnswer >= INVALID_ANSWER_INTERVAL) {
+                lastInvalidAnswer = now;
+                sendAck(now);
+            }
+            return;
+        }
         boolean acceptable;
         if (len == 0) {
             acceptable = wnd == 0 ? seq == rcvNxt : le(rcvNxt, seq) && lt(seq, rcvNxt + wnd);
@@ -461,6 +605,9 @@ public final class TcpConnection {
             }
             return;
         }
+        if (keepAlive) {
+            armKeepAlive(now); // the peer is there
+        }
         if (seg.has(TcpSegment.RST) && state == TcpState.TIME_WAIT) {
             // RFC 1337: a RST must not cut TIME_WAIT short (here it would also discard unread data).
             return;
@@ -479,6 +626,10 @@ public final class TcpConnection {
             tcp.challengeAck(this, now);
             return;
         }
+        if (tsOk && seg.hasTimestamps() && le(seq, lastAckSent) && !lt(seg.tsVal(), tsRecent)) {
+            tsRecent = seg.tsVal(); // RFC 7323 section 4.3: the value to echo
+            tsRecentAt = now;
+        }
         if (!seg.has(TcpSegment.ACK)) {
             return;
         }
@@ -494,6 +645,19 @@ public final class TcpConnection {
         }
     }
 
+    /** PAWS (RFC 7323 section 5): a non-RST segment whose timestamp is older than TS.Recent. */
+    boolean pawsRejects(TcpSegment seg, long now) {
+        if (!tsOk || !seg.hasTimestamps() || seg.has(TcpSegment.RST) || !lt(seg.tsVal(), tsRecent)) {
+            return false;
+        }
+        if (now - tsRecentAt > PAWS_IDLE) {
+            tsRecent = seg.tsVal(); // idle for more than 24 days: TS.Recent is stale, not the segment
+            tsRecentAt = now;
+            return false;
+        }
+        return true;
+    }
+
     /** The ACK field: returns false if the segment must be dropped. */
     private boolean processAck(TcpSegment seg, long now) {
         int ack = seg.ack();
@@ -503,6 +667,7 @@ public final class TcpConnection {
                 return false;
             }
             sndUna = ack;
+            unaAbs = 1;
             retries = 0;
             rtoAt = NEVER;
             sampleRtt(ack, now);
@@ -519,13 +684,25 @@ public final class TcpConnection {
             return false;
         }
         probes = 0; // the peer answers: window probing may go on
-        boolean windowChanged = seg.window() != sndWnd;
-        if (lt(sndUna, ack)) {
-            newAck(ack, now);
+        int peerWindow = seg.window() << sndShift;
+        boolean windowChanged = peerWindow != sndWnd;
+        boolean advanced = lt(sndUna, ack);
+        boolean duplicate = !advanced && ack == sndUna && seg.payload().remaining() == 0 && !seg.has(TcpSegment.FIN)
+                && !windowChanged && sndMax != sndUna;
+        int acked = ack - sndUna;
+        int flightBefore = flight();
+        if (advanced) {
+            newAck(ack, seg, now);
             probes = 0;
-        } else if (ack == sndUna && seg.payload().remaining() == 0 && !seg.has(TcpSegment.FIN) && !windowChanged
-                && sndMax != sndUna) {
-            duplicateAck(now);
+        }
+        if (sackOk) {
+            takeSackBlocks(seg);
+            sackRecovery(advanced, duplicate, acked, flightBefore, now);
+        } else {
+            newRenoRecovery(advanced, duplicate, acked, flightBefore, now);
+        }
+        if (advanced) {
+            finAcked(ack, now);
         }
         if (lt(sndWl1, seg.seq()) || (sndWl1 == seg.seq() && le(sndWl2, ack))) {
             updateSendWindow(seg);
@@ -534,7 +711,7 @@ public final class TcpConnection {
     }
 
     private void updateSendWindow(TcpSegment seg) {
-        sndWnd = seg.window();
+        sndWnd = seg.window() << sndShift;
         sndWl1 = seg.seq();
         sndWl2 = seg.ack();
         maxSndWnd = Math.max(maxSndWnd, sndWnd);
@@ -547,10 +724,16 @@ public final class TcpConnection {
         return sndMax - sndUna;
     }
 
-    private void newAck(int ack, long now) {
+    /** Bookkeeping of an ACK that acknowledges new data: buffer, RTT, timers. */
+    private void newAck(int ack, TcpSegment seg, long now) {
         int acked = ack - sndUna;
-        int flightBefore = flight();
-        sampleRtt(ack, now);
+        if (tsOk && seg.hasTimestamps() && seg.tsEcr() != 0) {
+            if (!(timedOut && lt(seg.tsEcr(), tsAtTimeout))) {
+                timestampRtt(seg.tsEcr(), now);
+            }
+        } else {
+            sampleRtt(ack, now);
+        }
         rtt.resetBackOff();
         // Drop acknowledged data from the send buffer (the FIN occupies no buffer byte).
         int dataAcked = (int) Math.min(Math.max(0, ack - sendSeq), sendLen);
@@ -558,23 +741,38 @@ public final class TcpConnection {
         sendLen -= dataAcked;
         sendSeq += dataAcked;
         sndUna = ack;
+        unaAbs += acked;
+        if (board != null) {
+            board.advance(unaAbs);
+        }
+        highRxt = Math.max(highRxt, unaAbs);
         if (lt(sndNxt, ack)) {
             sndNxt = ack;
         }
         retries = 0;
-        if (inRecovery) {
-            if (lt(ack, recover)) {
-                cc.onPartialAck(acked);
-                retransmitFirst(now);
-            } else {
-                inRecovery = false;
-                cc.onRecoveryEnd(flight());
-            }
-        } else {
-            cc.onAck(Math.min(acked, flightBefore));
-        }
-        dupAcks = 0;
         rtoAt = sndMax == sndUna ? NEVER : now + rtt.rto();
+    }
+
+    /**
+     * RFC 7323 section 4: the echoed timestamp gives a sample even for retransmitted data (no
+     * Karn ambiguity). One sample per round trip, so the estimator's gains keep their meaning.
+     * Not from echoes of segments sent before the last timeout: a peer that got the original but
+     * whose ACK was lost echoes the original's timestamp, and the sample would include the
+     * timeout, which would feed on itself.
+     */
+    private void timestampRtt(int tsEcr, long now) {
+        long sample = (long) (tsNow(now) - tsEcr) * 1_000_000L;
+        if (sample < 0 || sample > config.maxRto().toNanos()) {
+            return; // a bogus echo
+        }
+        if (now - lastTsSample >= Math.max(0, rtt.srtt())) {
+            lastTsSample = now;
+            timing = false;
+            rtt.sample(sample);
+        }
+    }
+
+    private void finAcked(int ack, long now) {
         boolean finAcked = finQueued && ack == sendSeq + sendLen + 1 && sendLen == 0;
         if (finAcked) {
             switch (state) {
@@ -598,7 +796,25 @@ public final class TcpConnection {
         }
     }
 
-    private void duplicateAck(long now) {
+    /** Fast retransmit and NewReno (RFC 5681, RFC 6582), for peers without SACK. */
+    private void newRenoRecovery(boolean advanced, boolean duplicate, int acked, int flightBefore, long now) {
+        if (advanced) {
+            if (inRecovery) {
+                if (lt(sndUna, recover)) {
+                    cc.onPartialAck(acked);
+                    retransmitFirst(now);
+                } else {
+                    inRecovery = false;
+                    cc.onRecoveryEnd(flight(), now);
+                }
+            } else {
+                cc.onAck(Math.min(acked, flightBefore), now, rtt.srtt());
+            }
+            dupAcks = 0;
+        }
+        if (!duplicate) {
+            return;
+        }
         dupAcks++;
         if (inRecovery) {
             cc.onDuplicateAckInRecovery();
@@ -608,20 +824,112 @@ public final class TcpConnection {
         if (dupAcks == DUPACK_THRESHOLD && lt(recover, sndUna + 1)) {
             inRecovery = true;
             recover = sndMax;
-            cc.onFastRetransmit(flight());
+            cc.onFastRetransmit(flight(), now);
             retransmitFirst(now);
+        }
+    }
+
+    /** Records the SACK blocks of an ACK in the scoreboard (only those within what is outstanding). */
+    private void takeSackBlocks(TcpSegment seg) {
+        int[] blocks = seg.sackBlocks();
+        for (int k = 0; k + 1 < blocks.length; k += 2) {
+            int left = blocks[k];
+            int right = blocks[k + 1];
+            if (lt(left, right) && lt(sndUna, right) && le(right, sndMax)) {
+                int from = lt(left, sndUna) ? sndUna : left;
+                board.add(unaAbs + (from - sndUna), unaAbs + (right - sndUna));
+            }
+        }
+    }
+
+    /** SACK-based loss recovery (RFC 6675 section 5); the transmissions happen in {@link #output}. */
+    private void sackRecovery(boolean advanced, boolean duplicate, int acked, int flightBefore, long now) {
+        if (advanced) {
+            dupAcks = 0;
+            if (inRecovery && !lt(sndUna, recover)) {
+                inRecovery = false;
+                cc.onRecoveryEnd(flight(), now);
+            } else if (!inRecovery) {
+                cc.onAck(Math.min(acked, flightBefore), now, rtt.srtt());
+            }
+        }
+        if (duplicate) {
+            dupAcks++;
+        }
+        if (inRecovery || sndMax == sndUna || !lt(recover, sndUna + 1)) {
+            return;
+        }
+        if (dupAcks >= DUPACK_THRESHOLD || board.isLost(unaAbs, mss)) {
+            inRecovery = true;
+            recover = sndMax;
+            highRxt = unaAbs;
+            cc.onSackRecovery(flight(), now);
+            // Step 4.3: the first segment presumed lost goes at once, whatever cwnd and pipe say.
+            long end = Math.min(unaAbs + mss, board.holeEnd(unaAbs, unaAbs + flight()));
+            int sent = retransmitRange(sndUna, (int) (end - unaAbs), now);
+            highRxt = unaAbs + sent;
+            rtoAt = now + rtt.rto();
+        }
+    }
+
+    /**
+     * RFC 6675 section 5 step (C): while cwnd - pipe allows a segment, send what NextSeg picks:
+     * a hole deemed lost, else new data, else a hole below the highest SACKed byte.
+     */
+    private void sackTransmit(long now) {
+        long highData = unaAbs + flight();
+        // Bounded: every turn sends at least one byte or stops.
+        for (int turn = 0; turn < 4096; turn++) {
+            long pipe = board.pipe(unaAbs, highData, highRxt, mss);
+            if (cc.window() - pipe < mss) {
+                return;
+            }
+            long from = Math.max(highRxt, unaAbs);
+            long lost = board.lostBoundary(mss);
+            long s = lost > from ? board.firstUnsacked(from, lost) : -1;
+            if (s < 0) {
+                int sent = output(now, false, true);
+                if (sent > 0) {
+                    highData = unaAbs + flight();
+                    continue;
+                }
+                long highest = board.highestSacked();
+                s = highest > from ? board.firstUnsacked(from, highest) : -1;
+                if (s < 0) {
+                    return;
+                }
+            }
+            long end = Math.min(s + mss, board.holeEnd(s, highData));
+            int sent = retransmitRange(sndUna + (int) (s - unaAbs), (int) (end - s), now);
+            if (sent == 0) {
+                return;
+            }
+            highRxt = s + sent;
         }
     }
 
     /** Sends the first unacknowledged segment again without moving sndNxt. */
     private void retransmitFirst(long now) {
+        retransmitRange(sndUna, mss, now);
+        rtoAt = now + rtt.rto();
+    }
+
+    /**
+     * Sends up to {@code len} bytes from {@code seq} again (with the FIN if it was sent and comes
+     * right after), never beyond sndMax: an ACK for bytes we never counted as sent would be refused.
+     *
+     * @return the sequence space sent
+     */
+    private int retransmitRange(int seq, int len, long now) {
         timing = false; // Karn: no sample from a retransmitted range
         int dataEnd = sendSeq + sendLen;
-        // Never beyond sndMax: an ACK for bytes we never counted as sent would be refused.
-        int len = Math.max(0, Math.min(mss, (lt(sndMax, dataEnd) ? sndMax : dataEnd) - sndUna));
-        boolean fin = finQueued && sndUna + len == dataEnd && lt(dataEnd, sndMax);
-        sendData(sndUna, len, fin, now);
-        rtoAt = now + rtt.rto();
+        int dataLen = Math.max(0, Math.min(len, (lt(sndMax, dataEnd) ? sndMax : dataEnd) - seq));
+        boolean fin = finQueued && seq + dataLen == dataEnd && lt(dataEnd, sndMax);
+        if (dataLen == 0 && !fin) {
+            return 0;
+        }
+        sendData(seq, dataLen, fin, now);
+        return dataLen + (fin ? 1 : 0);
     }
 
     private void processData(TcpSegment seg, long now) {
@@ -690,9 +998,10 @@ public final class TcpConnection {
     }
 
     private void storeOutOfOrder(long start, ByteBuffer payload, int from, int n) {
-        if (outOfOrderBytes + n > recvCap) {
+        if (outOfOrderBytes + n > recvCap || outOfOrder.size() >= MAX_OUT_OF_ORDER_SEGMENTS) {
             return; // bounded: duplicates of held ranges must not grow memory
         }
+        lastOutOfOrder = start;
         byte[] held = outOfOrder.get(start);
         if (held != null && held.length >= n) {
             return;
@@ -736,21 +1045,31 @@ public final class TcpConnection {
 
     /** Sends what the windows, Nagle and SWS avoidance allow; sends the FIN after the last byte. */
     void output(long now) {
-        output(now, false);
-    }
-
-    /** @param force send a segment smaller than Nagle or SWS avoidance allow (the override timeout) */
-    private void output(long now, boolean force) {
-        if (!sending()) {
+        if (inRecovery && sackOk && sending()) {
+            sackTransmit(now);
             return;
         }
+        output(now, false, false);
+    }
+
+    /**
+     * @param force send a segment smaller than Nagle or SWS avoidance allow (the override timeout)
+     * @param oneSegment send at most one segment, within the peer's window only (SACK recovery
+     *     checked the congestion window against pipe)
+     * @return the sequence space sent
+     */
+    private int output(long now, boolean force, boolean oneSegment) {
+        if (!sending()) {
+            return 0;
+        }
         int dataEnd = sendSeq + sendLen;
+        int sent = 0;
         // Bounded: each turn sends at least one byte or the FIN, within the send buffer.
         for (int turn = 0; turn <= sendCap + 1; turn++) {
             int inFlight = sndNxt - sndUna;
             int available = Math.max(0, dataEnd - sndNxt);
             boolean finPending = finQueued && lt(sndNxt, dataEnd + 1);
-            int usable = Math.max(0, Math.min(sndWnd, cc.window()) - inFlight);
+            int usable = Math.max(0, (oneSegment ? sndWnd : Math.min(sndWnd, cc.window())) - inFlight);
             int len = Math.min(mss, Math.min(available, usable));
             boolean fin = finPending && len == available;
             if (len == 0 && !fin) {
@@ -772,6 +1091,7 @@ public final class TcpConnection {
                 timedAt = now;
             }
             sndNxt += len + (fin ? 1 : 0);
+            sent += len + (fin ? 1 : 0);
             if (lt(sndMax, sndNxt)) {
                 sndMax = sndNxt;
             }
@@ -786,6 +1106,9 @@ public final class TcpConnection {
                 }
                 break;
             }
+            if (oneSegment) {
+                break;
+            }
         }
         // Data waits and nothing is in flight to bring an ACK: the persist timer makes sure
         // a lost window update cannot stall the connection.
@@ -794,14 +1117,66 @@ public final class TcpConnection {
             persistInterval = Math.max(PERSIST_MIN, rtt.rto());
             persistAt = now + persistInterval;
         }
+        return sent;
     }
 
     private void sendData(int seq, int len, boolean fin, long now) {
         int flags = TcpSegment.ACK | (len > 0 ? TcpSegment.PSH : 0) | (fin ? TcpSegment.FIN : 0);
         updateEdge();
         int offset = (sendHead + (seq - sendSeq)) % sendCap;
-        tcp.send(this, seq, rcvNxt, flags, window(), 0, sendBuf, offset, len, now);
+        tcp.send(this, seq, rcvNxt, flags, windowField(), segmentOptions(now, len), sendBuf, offset, len, now);
+        lastAckSent = rcvNxt;
         ackSent();
+    }
+
+    /**
+     * Options of a non-SYN segment: the timestamps once agreed, SACK blocks while data is held
+     * out of order (left out of a data segment they would push beyond the peer's MSS).
+     */
+    private TcpSegment.Options segmentOptions(long now, int dataLength) {
+        int[] blocks = sackOk && !outOfOrder.isEmpty() ? sackBlocks() : NO_BLOCKS;
+        if (blocks.length > 0 && dataLength > 0 && dataLength + 4 + 8 * Math.min(3, blocks.length / 2) > mss) {
+            blocks = NO_BLOCKS;
+        }
+        if (!tsOk && blocks.length == 0) {
+            return TcpSegment.Options.NONE;
+        }
+        return new TcpSegment.Options(0, -1, false, tsOk, tsNow(now), tsRecent, blocks);
+    }
+
+    /**
+     * SACK blocks (RFC 2018 section 4): the range holding the latest out-of-order segment first,
+     * then the others from the highest down, as left/right sequence numbers.
+     */
+    private int[] sackBlocks() {
+        List<long[]> ranges = new ArrayList<>();
+        for (Map.Entry<Long, byte[]> e : outOfOrder.entrySet()) {
+            long start = e.getKey();
+            long end = start + e.getValue().length;
+            if (!ranges.isEmpty() && start <= ranges.getLast()[1]) {
+                ranges.getLast()[1] = Math.max(ranges.getLast()[1], end);
+            } else {
+                ranges.add(new long[] {start, end});
+            }
+        }
+        int first = ranges.size() - 1;
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.get(i)[0] <= lastOutOfOrder && lastOutOfOrder < ranges.get(i)[1]) {
+                first = i;
+            }
+        }
+        int n = Math.min(4, ranges.size());
+        int[] blocks = new int[2 * n];
+        blocks[0] = irs + (int) ranges.get(first)[0];
+        blocks[1] = irs + (int) ranges.get(first)[1];
+        int k = 2;
+        for (int i = ranges.size() - 1; i >= 0 && k < blocks.length; i--) {
+            if (i != first) {
+                blocks[k++] = irs + (int) ranges.get(i)[0];
+                blocks[k++] = irs + (int) ranges.get(i)[1];
+            }
+        }
+        return blocks;
     }
 
     /** Sends a bare ACK now. */
@@ -816,7 +1191,8 @@ public final class TcpConnection {
         updateEdge();
         // sndMax, not sndNxt: after a timeout sndNxt went back, but the peer may have
         // received everything up to sndMax and would find an older number unacceptable.
-        tcp.send(this, sndMax, rcvNxt, TcpSegment.ACK, window(), 0, null, 0, 0, now);
+        tcp.send(this, sndMax, rcvNxt, TcpSegment.ACK, windowField(), segmentOptions(now, 0), null, 0, 0, now);
+        lastAckSent = rcvNxt;
         ackSent();
     }
 
@@ -833,7 +1209,7 @@ public final class TcpConnection {
     }
 
     long nextDeadline() {
-        return Math.min(Math.min(rtoAt, persistAt), Math.min(delayedAckAt, Math.min(timeWaitAt, finWait2At)));
+        return Math.min(Math.min(Math.min(rtoAt, persistAt), keepAliveAt), Math.min(delayedAckAt, Math.min(timeWaitAt, finWait2At)));
     }
 
     void poll(long now) {
@@ -857,6 +1233,30 @@ public final class TcpConnection {
         if (persistAt <= now && state != TcpState.CLOSED) {
             windowProbe(now);
         }
+        if (keepAliveAt <= now && state != TcpState.CLOSED) {
+            keepAliveProbe(now);
+        }
+    }
+
+    /**
+     * RFC 9293 section 3.8.4: when idle, a segment with an old sequence number makes a live peer
+     * answer with an ACK (which re-arms the timer); too many unanswered probes end the connection.
+     */
+    private void keepAliveProbe(long now) {
+        boolean busy = sndMax != sndUna || lt(sndNxt, sendSeq + sendLen);
+        if (busy) {
+            armKeepAlive(now); // the retransmission and persist timers watch the peer meanwhile
+            return;
+        }
+        if (++keepAliveProbes > config.keepAlive().count()) {
+            tcp.send(this, sndNxt, rcvNxt, TcpSegment.RST | TcpSegment.ACK, 0, TcpSegment.Options.NONE, null, 0, 0, now);
+            fail("timed out (keepalive: the peer stopped answering)", now);
+            return;
+        }
+        updateEdge();
+        tcp.send(this, sndUna - 1, rcvNxt, TcpSegment.ACK, windowField(), segmentOptions(now, 0), null, 0, 0, now);
+        lastAckSent = rcvNxt;
+        keepAliveAt = now + config.keepAlive().interval().toNanos();
     }
 
     private void retransmissionTimeout(long now) {
@@ -868,7 +1268,7 @@ public final class TcpConnection {
             } else {
                 if (!handshake) {
                     // Best effort: if the peer is still there, it learns at once instead of waiting.
-                    tcp.send(this, sndNxt, rcvNxt, TcpSegment.RST | TcpSegment.ACK, 0, 0, null, 0, 0, now);
+                    tcp.send(this, sndNxt, rcvNxt, TcpSegment.RST | TcpSegment.ACK, 0, TcpSegment.Options.NONE, null, 0, 0, now);
                 }
                 fail("timed out", now);
             }
@@ -881,8 +1281,14 @@ public final class TcpConnection {
             sendSyn(now);
             return;
         }
-        cc.onTimeout(flight());
+        cc.onTimeout(flight(), now);
+        timedOut = true;
+        tsAtTimeout = tsNow(now);
         inRecovery = false;
+        if (board != null) {
+            board.clear(); // RFC 2018 section 8: the receiver may have reneged; start over from sndUna
+        }
+        highRxt = unaAbs;
         recover = sndMax;
         dupAcks = 0;
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte
@@ -906,7 +1312,7 @@ public final class TcpConnection {
         if (sndWnd > 0) {
             // A window too small for SWS avoidance: send what fits rather than wait (override timeout).
             persistAt = NEVER;
-            output(now, true);
+            output(now, true, false);
             return;
         }
         if (++probes > config.maxRetries()) {
@@ -915,7 +1321,8 @@ public final class TcpConnection {
         }
         // Like Linux: an old sequence number elicits an ACK carrying the current window.
         updateEdge();
-        tcp.send(this, sndUna - 1, rcvNxt, TcpSegment.ACK, window(), 0, null, 0, 0, now);
+        tcp.send(this, sndUna - 1, rcvNxt, TcpSegment.ACK, windowField(), segmentOptions(now, 0), null, 0, 0, now);
+        lastAckSent = rcvNxt;
         persistInterval = Math.min(config.maxRto().toNanos(), persistInterval * 2);
         persistAt = now + persistInterval;
     }

@@ -97,7 +97,7 @@ class TcpSimulationTest {
         List<TcpConnection> accepted = new ArrayList<>();
         b.tcp().listen(80, accepted::add);
         TcpConnection c = a.tcp().connect(Hosts.ip(3), 80, hosts.sim.now());
-        byte[] payload = data(500_000, 4);
+        byte[] payload = data(1_500_000, 4);
         ByteBuffer src = ByteBuffer.wrap(payload);
         hosts.sim.application(() -> c.established() && src.hasRemaining() && c.write(src, hosts.sim.now()) > 0);
         // Nobody reads at b for 30 s: the window fills and closes, the sender probes.
@@ -149,7 +149,8 @@ class TcpSimulationTest {
     @Test
     void theBacklogBoundsHalfOpenConnections() throws Exception {
         TcpConfig small = new TcpConfig(65536, 65535, Duration.ofMillis(200), Duration.ofSeconds(60), 8, 5, Duration.ofMillis(40),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 4, 1000, 100, false);
+                Duration.ofSeconds(5), Duration.ofSeconds(60), 4, 1000, 100, false)
+                .withOptions(new TcpConfig.Extensions(true, true, true, false));
         Hosts hosts = new Hosts();
         StackEngine a = hosts.host(2, 1500, CONFIG);
         StackEngine b = hosts.host(3, 1500, small);

@@ -39,21 +39,21 @@ class TcpAlgorithmsTest {
     void newRenoGrowsHalvesAndCollapses() {
         NewReno cc = new NewReno(1000);
         assertEquals(4000, cc.window(), "RFC 5681 initial window for a 1000-byte MSS");
-        cc.onAck(1000);
+        cc.onAck(1000, 0, -1);
         assertEquals(5000, cc.window(), "slow start: one MSS per ACK");
-        cc.onFastRetransmit(10_000);
+        cc.onFastRetransmit(10_000, 0);
         assertEquals(8000, cc.window(), "ssthresh 5000 plus three segments");
         cc.onDuplicateAckInRecovery();
         assertEquals(9000, cc.window());
-        cc.onRecoveryEnd(3000);
+        cc.onRecoveryEnd(3000, 0);
         assertEquals(4000, cc.window(), "min(ssthresh, flight + MSS)");
-        cc.onAck(1000);
+        cc.onAck(1000, 0, -1);
         assertEquals(5000, cc.window(), "slow start again up to ssthresh");
-        cc.onAck(1000);
+        cc.onAck(1000, 0, -1);
         assertEquals(5000, cc.window(), "congestion avoidance: less than a window acknowledged, no growth yet");
-        cc.onAck(4000);
+        cc.onAck(4000, 0, -1);
         assertEquals(6000, cc.window(), "one MSS per window acknowledged");
-        cc.onTimeout(8000);
+        cc.onTimeout(8000, 0);
         assertEquals(1000, cc.window(), "loss window after a timeout");
     }
 
