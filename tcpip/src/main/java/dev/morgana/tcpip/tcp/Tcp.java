@@ -74,6 +74,9 @@ public final class Tcp implements Ipv4.Transport {
     private long segmentsSent;
     private long cookiesSent;
     private long cookiesAccepted;
+    private long fastRecoveries;
+    private long sackRecoveries;
+    private long timeouts;
 
     public Tcp(Ipv4 ipv4, TcpConfig config, Random random) {
         this.ipv4 = ipv4;
@@ -371,10 +374,32 @@ public final class Tcp implements Ipv4.Transport {
 
     public TcpStats stats() {
         return new TcpStats(received, malformed, segmentsSent, resetsSent, synsDropped, challengeAcks, connections.size(), cookiesSent,
-                cookiesAccepted);
+                cookiesAccepted, fastRecoveries, sackRecoveries, timeouts);
     }
 
-    /** Counters of the TCP layer. */
+    /** A connection started loss recovery: by SACK (RFC 6675) or NewReno (RFC 6582). */
+    void recoveryStarted(boolean sack) {
+        if (sack) {
+            sackRecoveries++;
+        } else {
+            fastRecoveries++;
+        }
+    }
+
+    /** A connection's retransmission timer fired. */
+    void retransmissionTimedOut() {
+        timeouts++;
+    }
+
+    /**
+     * Counters of the TCP layer.
+     *
+     * @param cookiesSent SYN-ACKs carrying a SYN cookie (the backlog was full)
+     * @param cookiesAccepted connections opened by a valid cookie
+     * @param fastRecoveries NewReno fast retransmits (peers without SACK)
+     * @param sackRecoveries RFC 6675 loss recoveries
+     * @param timeouts retransmission timeouts, handshakes included
+     */
     public record TcpStats(long received, long malformed, long sent, long resetsSent, long synsDropped, long challengeAcks,
-            long connections, long cookiesSent, long cookiesAccepted) {}
+            long connections, long cookiesSent, long cookiesAccepted, long fastRecoveries, long sackRecoveries, long timeouts) {}
 }

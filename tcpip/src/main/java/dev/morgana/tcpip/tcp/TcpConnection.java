@@ -295,6 +295,11 @@ public final class TcpConnection {
         return rcvNxt;
     }
 
+    /** The timestamp we echo (RFC 7323 TS.Recent), meaningful once timestamps were agreed (diagnostics, tests). */
+    public int timestampRecent() {
+        return tsRecent;
+    }
+
     /** The next sequence number to send (for diagnostics and tests). */
     public int sendNext() {
         return sndMax;
@@ -825,6 +830,7 @@ public final class TcpConnection {
             inRecovery = true;
             recover = sndMax;
             cc.onFastRetransmit(flight(), now);
+            tcp.recoveryStarted(false);
             retransmitFirst(now);
         }
     }
@@ -864,6 +870,7 @@ public final class TcpConnection {
             recover = sndMax;
             highRxt = unaAbs;
             cc.onSackRecovery(flight(), now);
+            tcp.recoveryStarted(true);
             // Step 4.3: the first segment presumed lost goes at once, whatever cwnd and pipe say.
             long end = Math.min(unaAbs + mss, board.holeEnd(unaAbs, unaAbs + flight()));
             int sent = retransmitRange(sndUna, (int) (end - unaAbs), now);
@@ -1261,6 +1268,7 @@ public final class TcpConnection {
 
     private void retransmissionTimeout(long now) {
         debug("RTO", now);
+        tcp.retransmissionTimedOut();
         boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
         if (++retries > (handshake ? config.maxSynRetries() : config.maxRetries())) {
             if (handshake && listener != null) {

@@ -99,4 +99,58 @@ class TcpSegmentTest {
         assertEquals(-1, parsed.mss());
         assertEquals(7, parsed.windowScale());
     }
+
+    private static byte[] written(TcpSegment.Options o, int flags) {
+        byte[] out = new byte[TcpSegment.headerLength(o)];
+        TcpSegment.writeHeader(out, 0, 80, 40000, 1, 2, flags, 1000, o, 0, A, B);
+        return out;
+    }
+
+    @Test
+    void aSynCarriesItsOptionsLaidOutAsLinuxDoes() throws Exception {
+        byte[] out = written(new TcpSegment.Options(1460, 7, true, true, 0x01020304, 0, new int[0]), TcpSegment.SYN);
+        assertEquals(40, out.length);
+        assertEquals(10 << 4, out[12] & 0xff, "data offset: ten words");
+        byte[] options = {2, 4, 0x05, (byte) 0xb4, 4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7};
+        assertArrayEquals(options, java.util.Arrays.copyOfRange(out, 20, 40));
+        TcpSegment s = TcpSegment.parse(ByteBuffer.wrap(out), A, B);
+        assertEquals(1460, s.mss());
+        assertEquals(7, s.windowScale());
+        assertTrue(s.sackPermitted());
+        assertTrue(s.hasTimestamps());
+        assertEquals(0x01020304, s.tsVal());
+        assertEquals(0, s.tsEcr());
+    }
+
+    @Test
+    void withoutTimestampsSackPermittedAndWindowScaleArePaddedWithNops() {
+        byte[] out = written(new TcpSegment.Options(1460, 0, true, false, 0, 0, new int[0]), TcpSegment.SYN);
+        byte[] options = {2, 4, 0x05, (byte) 0xb4, 1, 1, 4, 2, 1, 3, 3, 0};
+        assertArrayEquals(options, java.util.Arrays.copyOfRange(out, 20, out.length));
+    }
+
+    @Test
+    void sackBlocksFollowTheTimestampsAndParseBack() throws Exception {
+        int[] blocks = {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000};
+        byte[] out = written(new TcpSegment.Options(0, -1, false, true, 5, 6, blocks), TcpSegment.ACK);
+        assertEquals(20 + 12 + 4 + 24, out.length, "with timestamps only three blocks fit in 40 bytes");
+        byte[] head = {1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6, 1, 1, 5, 26, 0, 0, 0x03, (byte) 0xe8};
+        assertArrayEquals(head, java.util.Arrays.copyOfRange(out, 20, 40));
+        TcpSegment s = TcpSegment.parse(ByteBuffer.wrap(out), A, B);
+        assertArrayEquals(new int[] {1000, 2000, 3000, 4000, 5000, 6000}, s.sackBlocks());
+        assertEquals(6, s.tsEcr());
+        byte[] four = written(new TcpSegment.Options(0, -1, false, false, 0, 0, blocks), TcpSegment.ACK);
+        assertEquals(20 + 4 + 32, four.length, "without timestamps four blocks fit");
+        assertArrayEquals(blocks, TcpSegment.parse(ByteBuffer.wrap(four), A, B).sackBlocks());
+    }
+
+    @Test
+    void malformedSackOptionsAreIgnored() throws Exception {
+        byte[] out = written(new TcpSegment.Options(0, -1, false, false, 0, 0, new int[] {1, 2}), TcpSegment.ACK);
+        out[23] = 6; // a SACK option too short for one block (then the END of the block's zero bytes)
+        Bytes.put16(out, 16, 0);
+        long acc = Checksum.pseudoHeader(A.bits(), B.bits(), 6, out.length);
+        Bytes.put16(out, 16, Checksum.finish(Checksum.add(acc, out, 0, out.length)));
+        assertEquals(0, TcpSegment.parse(ByteBuffer.wrap(out), A, B).sackBlocks().length);
+    }
 }
