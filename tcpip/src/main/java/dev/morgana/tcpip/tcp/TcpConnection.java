@@ -232,7 +232,8 @@ public final class TcpConnection {
         boolean sack = synAck ? sackOk : offer.sack();
         TcpSegment.Options o = new TcpSegment.Options(ourMss, ws ? ourShift : -1, sack, ts, tsNow(now), synAck ? tsRecent : 0,
                 NO_BLOCKS);
-        tcp.send(this, iss, synAck ? rcvNxt : 0, flags, (int) Math.min(65535, window()), o, null, 0, 0, now);
+        // Our SYN offers the buffer (at most 65535: a SYN's window is never scaled).
+        tcp.send(this, iss, synAck ? rcvNxt : 0, flags, Math.min(65535, synAck ? window() : recvCap), o, null, 0, 0, now);
         lastAckSent = rcvNxt;
         sndNxt = iss + 1;
         sndMax = iss + 1;
