@@ -1077,7 +1077,7 @@ public final class TcpConnection {
             int inFlight = sndNxt - sndUna;
             int available = Math.max(0, dataEnd - sndNxt);
             boolean finPending = finQueued && lt(sndNxt, dataEnd + 1);
-            int usable = Math.max(0, (oneSegment ? sndWnd : Math.min(sndWnd, cc.window())) - inFlight);
+            int usable = Math.max(0, (oneSegment ? sndWnd : Math.min(sndWnd, congestionAllowance())) - inFlight);
             int len = Math.min(mss, Math.min(available, usable));
             boolean fin = finPending && len == available;
             if (len == 0 && !fin) {
@@ -1126,6 +1126,16 @@ public final class TcpConnection {
             persistAt = now + persistInterval;
         }
         return sent;
+    }
+
+    /**
+     * The congestion window, plus one segment for each of the first two duplicate ACKs outside
+     * recovery: limited transmit (RFC 3042), so a small window still yields the third duplicate
+     * ACK (or the SACK information) that starts fast recovery instead of waiting for a timeout.
+     */
+    private int congestionAllowance() {
+        boolean limitedTransmit = !inRecovery && dupAcks > 0 && dupAcks < DUPACK_THRESHOLD;
+        return (int) Math.min(Integer.MAX_VALUE, cc.window() + (limitedTransmit ? (long) dupAcks * mss : 0));
     }
 
     private void sendData(int seq, int len, boolean fin, long now) {
