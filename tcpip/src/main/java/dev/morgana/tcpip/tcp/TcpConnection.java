@@ -35,6 +35,8 @@ public final class TcpConnection {
     /** Out-of-order segments held, whatever their size, so tiny segments cannot make SACK generation slow. */
     private static final int MAX_OUT_OF_ORDER_SEGMENTS = 1024;
     private static final int[] NO_BLOCKS = new int[0];
+    /** First size of a send or receive buffer; it doubles as needed up to the configured bound. */
+    private static final int INITIAL_BUFFER = 16 * 1024;
 
     private final Tcp tcp;
     private final TcpConfig config;
@@ -57,7 +59,10 @@ public final class TcpConnection {
     private int maxSndWnd;
     private final int ourMss;
     private int mss;
-    /** Allocated on first use and released once closed, so half-open and TIME_WAIT connections hold no buffers. */
+    /**
+     * Allocated on first use, grown as needed up to sendCap, released once closed, so half-open
+     * and TIME_WAIT connections hold no buffers and small flows small ones.
+     */
     private byte[] sendBuf = EMPTY;
     private final int sendCap;
     /** Index in sendBuf of the first unacknowledged data byte, whose sequence number is sendSeq. */
@@ -348,10 +353,10 @@ public final class TcpConnection {
         if (n == 0) {
             return 0;
         }
-        int first = Math.min(n, recvCap - recvHead);
+        int first = Math.min(n, recvBuf.length - recvHead);
         dst.put(recvBuf, recvHead, first);
         dst.put(recvBuf, 0, n - first);
-        recvHead = (recvHead + n) % recvCap;
+        recvHead = (recvHead + n) % recvBuf.length;
         recvLen -= n;
         if (recvLen == 0 && (state == TcpState.CLOSED || state == TcpState.TIME_WAIT)) {
             recvBuf = EMPTY;
@@ -383,11 +388,12 @@ public final class TcpConnection {
         if (n == 0) {
             return 0;
         }
-        if (sendBuf.length == 0) {
-            sendBuf = new byte[sendCap];
+        if (sendLen + n > sendBuf.length) {
+            sendBuf = grown(sendBuf, sendHead, sendLen, n, sendCap);
+            sendHead = 0;
         }
-        int tail = (sendHead + sendLen) % sendCap;
-        int first = Math.min(n, sendCap - tail);
+        int tail = (sendHead + sendLen) % sendBuf.length;
+        int first = Math.min(n, sendBuf.length - tail);
         src.get(sendBuf, tail, first);
         src.get(sendBuf, 0, n - first);
         sendLen += n;
@@ -743,7 +749,7 @@ public final class TcpConnection {
         rtt.resetBackOff();
         // Drop acknowledged data from the send buffer (the FIN occupies no buffer byte).
         int dataAcked = (int) Math.min(Math.max(0, ack - sendSeq), sendLen);
-        sendHead = (sendHead + dataAcked) % sendCap;
+        sendHead = sendBuf.length == 0 ? 0 : (sendHead + dataAcked) % sendBuf.length;
         sendLen -= dataAcked;
         sendSeq += dataAcked;
         sndUna = ack;
@@ -993,16 +999,35 @@ public final class TcpConnection {
     }
 
     private void append(ByteBuffer payload, int from, int n) {
-        if (recvBuf.length == 0) {
-            recvBuf = new byte[recvCap];
+        if (recvLen + n > recvBuf.length) {
+            recvBuf = grown(recvBuf, recvHead, recvLen, n, recvCap);
+            recvHead = 0;
         }
-        int tail = (recvHead + recvLen) % recvCap;
-        int first = Math.min(n, recvCap - tail);
+        int tail = (recvHead + recvLen) % recvBuf.length;
+        int first = Math.min(n, recvBuf.length - tail);
         payload.get(payload.position() + from, recvBuf, tail, first);
         payload.get(payload.position() + from + first, recvBuf, 0, n - first);
         recvLen += n;
         rcvNxt += n;
         rcvAbs += n;
+    }
+
+    /**
+     * A ring buffer with room for {@code more} bytes after the {@code length} it holds from
+     * {@code head}: the same one if they fit, else a copy (contents from index 0) twice as large
+     * or more, up to {@code cap}. Buffers start small and grow to the configured bound only for
+     * connections that carry that much, so thousands of small flows stay cheap.
+     */
+    static byte[] grown(byte[] ring, int head, int length, int more, int cap) {
+        if (length + more <= ring.length) {
+            return ring;
+        }
+        int size = (int) Math.min(cap, Math.max((long) length + more, Math.max(INITIAL_BUFFER, 2L * ring.length)));
+        byte[] bigger = new byte[size];
+        int first = Math.min(length, ring.length - head);
+        System.arraycopy(ring, head, bigger, 0, first);
+        System.arraycopy(ring, 0, bigger, first, length - first);
+        return bigger;
     }
 
     private void storeOutOfOrder(long start, ByteBuffer payload, int from, int n) {
@@ -1141,7 +1166,7 @@ public final class TcpConnection {
     private void sendData(int seq, int len, boolean fin, long now) {
         int flags = TcpSegment.ACK | (len > 0 ? TcpSegment.PSH : 0) | (fin ? TcpSegment.FIN : 0);
         updateEdge();
-        int offset = (sendHead + (seq - sendSeq)) % sendCap;
+        int offset = sendBuf.length == 0 ? 0 : (sendHead + (seq - sendSeq)) % sendBuf.length;
         tcp.send(this, seq, rcvNxt, flags, windowField(), segmentOptions(now, len), sendBuf, offset, len, now);
         lastAckSent = rcvNxt;
         ackSent();

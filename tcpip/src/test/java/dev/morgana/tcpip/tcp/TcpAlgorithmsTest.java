@@ -1,5 +1,6 @@
 package dev.morgana.tcpip.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,5 +65,18 @@ class TcpAlgorithmsTest {
         assertNotEquals(a, g.isn(1, 80, 2, 40001, 0), "another port, an unrelated number");
         assertEquals(a + 250, g.isn(1, 80, 2, 40000, 1_000_000), "4 microsecond ticks: 250 per millisecond");
         assertNotEquals(a, new IsnGenerator(new SeededRandom(2)).isn(1, 80, 2, 40000, 0), "another secret, another number");
+    }
+
+    @Test
+    void ringBuffersGrowKeepingTheirBytesInOrderUpToTheBound() {
+        byte[] ring = {5, 6, 7, 0, 0, 1, 2, 3, 4}; // 7 bytes from index 5, wrapped
+        byte[] same = TcpConnection.grown(ring, 5, 7, 2, 100);
+        assertTrue(same == ring, "two more bytes fit");
+        byte[] grown = TcpConnection.grown(ring, 5, 7, 3, 1 << 20);
+        assertEquals(16 * 1024, grown.length, "first growth: 16 KiB");
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7}, java.util.Arrays.copyOf(grown, 7), "contents from index 0, in order");
+        byte[] capped = TcpConnection.grown(new byte[16 * 1024], 0, 16 * 1024, 1, 20_000);
+        assertEquals(20_000, capped.length, "doubling stops at the configured bound");
+        assertEquals(16 * 1024, TcpConnection.grown(new byte[0], 0, 0, 10, 256 * 1024).length);
     }
 }
