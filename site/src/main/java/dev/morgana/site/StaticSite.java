@@ -63,6 +63,10 @@ public final class StaticSite implements Job {
     /** Answers one GET or HEAD request. Thread-safe. */
     public HttpResponse handle(HttpRequest request) throws IOException {
         String path = request.path();
+        KvNode.File known = routes.get(path);
+        if (known != null) {
+            return serveFile(request, known);
+        }
         boolean slash = path.endsWith("/");
         String key = path.length() <= 1 ? "" : path.substring(1, slash ? path.length() - 1 : path.length());
         if (!Keys.isValid(key) || (key.isEmpty() && !path.equals("/"))) {
@@ -77,11 +81,25 @@ public final class StaticSite implements Job {
             case KvNode.Directory d -> {
                 String indexKey = key.isEmpty() ? "index.html" : key + "/index.html";
                 yield store.find(indexKey).orElse(null) instanceof KvNode.File index
-                        ? serveFile(request, index) : notFound();
+                        ? serveFile(request, remember(path, index)) : notFound();
             }
             case KvNode.File f when slash -> notFound();
-            case KvNode.File f -> serveFile(request, f);
+            case KvNode.File f -> serveFile(request, remember(path, f));
         };
+    }
+
+    /**
+     * Paths already resolved to the file they serve ("/" → index.html): the store is immutable,
+     * so the key checks and lookups are done once per path. Only paths that name a file are
+     * kept, and at most {@link #MAX_PREPARED}, so clients cannot grow it without bound.
+     */
+    private final Map<String, KvNode.File> routes = new ConcurrentHashMap<>();
+
+    private KvNode.File remember(String path, KvNode.File file) {
+        if (routes.size() < MAX_PREPARED) {
+            routes.put(path, file);
+        }
+        return file;
     }
 
     /**
