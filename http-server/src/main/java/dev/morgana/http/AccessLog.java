@@ -2,6 +2,7 @@ package dev.morgana.http;
 
 import dev.morgana.types.Clock;
 import dev.morgana.types.Console;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -17,8 +18,12 @@ final class AccessLog {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+    /** The bracketed time of one second of the clock, formatted once for every line in it. */
+    private record Stamp(long second, String text) {}
+
     private final Console console;
     private final Clock clock;
+    private volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
 
     AccessLog(Console console, Clock clock) {
         this.console = console;
@@ -31,7 +36,7 @@ final class AccessLog {
      */
     void log(String remote, String requestLine, int status, long bytes, String referer, String agent) {
         StringBuilder b = new StringBuilder(160);
-        b.append(host(remote)).append(" - - [").append(TIME.format(clock.now())).append("] ");
+        b.append(host(remote)).append(" - - [").append(time()).append("] ");
         quoted(b, requestLine);
         b.append(' ').append(status).append(' ');
         if (bytes > 0) {
@@ -44,6 +49,17 @@ final class AccessLog {
         b.append(' ');
         quoted(b, agent);
         console.log(b.toString());
+    }
+
+    /** The log time of the clock's current second, formatted at most once per second. */
+    String time() {
+        Instant now = clock.now();
+        Stamp s = stamp;
+        if (s.second != now.getEpochSecond()) {
+            s = new Stamp(now.getEpochSecond(), TIME.format(Instant.ofEpochSecond(now.getEpochSecond())));
+            stamp = s;
+        }
+        return s.text;
     }
 
     /** The address without its port ("10.0.0.1:5000" → "10.0.0.1", "[::1]:5000" → "::1"). */

@@ -29,6 +29,12 @@ final class Http1Connection {
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
     /** The usual buffer size: most request heads are far smaller. */
     private static final int READ_SIZE = 4096;
+    /**
+     * The output buffer's size: a head and a body up to this size together are sent with one
+     * write. Off-heap, so the kernel reads it without the JDK's intermediate copy.
+     */
+    static final int OUT_SIZE = 16 * 1024;
+    private static final HttpResponse.Body EMPTY = new HttpResponse.Empty();
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Flow flow;
@@ -42,6 +48,10 @@ final class Http1Connection {
     /** Input buffer: small while heads are, grown up to {@link #maxBuffer} for large heads. */
     private byte[] buf;
     private final int maxBuffer;
+    /** Output buffer for whole small responses; allocated at the first response. */
+    private ByteBuffer out;
+    /** A view of {@link #buf} to read into, made again when the buffer is replaced. */
+    private ByteBuffer in;
     private int start;
     private int end;
 
@@ -163,38 +173,65 @@ final class Http1Connection {
             throws IOException {
         int status = response.status();
         boolean bodiless = status < 200 || status == 204 || status == 304;
-        ByteBuffer headBytes;
+        ResponseWriter.Head prepared;
         try {
             if (status < 200) {
                 throw new IllegalArgumentException("interim status " + status + " cannot be a final response");
             }
-            headBytes = writer.head(status, response.headers(), bodiless ? -1 : response.body().length(), connection);
+            prepared = writer.prepare(status, response.headers(), bodiless ? -1 : response.body().length(), connection);
         } catch (IllegalArgumentException e) {
             console.log("http: bad response to " + head.method() + " " + head.target() + ": " + e.getMessage());
             response = plain(500, "500 Internal Server Error\n", HttpFields.EMPTY);
             status = 500;
             bodiless = false;
-            headBytes = writer.head(500, response.headers(), response.body().length(), connection);
+            prepared = writer.prepare(500, response.headers(), response.body().length(), connection);
         }
         long sent = 0;
         timer.arm(options.sendTimeout());
-        if (bodiless || head.method().equals(HttpMethod.HEAD.name())) {
-            flow.write(headBytes);
-        } else {
-            switch (response.body()) {
-                case HttpResponse.Empty e -> flow.write(headBytes);
-                case HttpResponse.Bytes(ByteBuffer data) -> {
-                    flow.writev(headBytes, data.duplicate());
-                    sent = data.remaining();
-                }
-                case HttpResponse.Streamed s -> {
-                    flow.write(headBytes);
-                    sent = stream(s);
-                }
+        HttpResponse.Body body = bodiless || head.method().equals(HttpMethod.HEAD.name())
+                ? EMPTY : response.body();
+        switch (body) {
+            case HttpResponse.Empty e -> writeGathered(prepared, null);
+            case HttpResponse.Bytes(ByteBuffer data) -> {
+                writeGathered(prepared, data);
+                sent = data.remaining();
+            }
+            case HttpResponse.Streamed s -> {
+                writeGathered(prepared, null);
+                sent = stream(s);
             }
         }
         timer.disarm();
         log(head, status, sent);
+    }
+
+    /**
+     * Writes a head and an optional in-memory body with one write: both are copied into the
+     * connection's output buffer when they fit (small files, the common case), so that one
+     * segment and one system call carry the whole response; larger bodies go out as they are,
+     * gathered behind the head. {@code body} is not modified.
+     */
+    private void writeGathered(ResponseWriter.Head head, ByteBuffer body) throws IOException {
+        int headSize = head.size();
+        int bodySize = body == null ? 0 : body.remaining();
+        if (headSize + bodySize <= OUT_SIZE) {
+            if (out == null) {
+                out = ByteBuffer.allocateDirect(OUT_SIZE);
+            }
+            out.clear();
+            head.writeTo(out);
+            if (body != null) {
+                out.put(body.duplicate());
+            }
+            flow.write(out.flip());
+        } else {
+            ByteBuffer headBytes = head.writeTo(ByteBuffer.allocate(headSize)).flip();
+            if (body == null) {
+                flow.write(headBytes);
+            } else {
+                flow.writev(headBytes, body.duplicate());
+            }
+        }
     }
 
     /** Writes a streamed body, checking it has exactly the announced length. */
@@ -338,7 +375,10 @@ final class Http1Connection {
             }
             buf = java.util.Arrays.copyOf(buf, Math.min(maxBuffer, buf.length * 2));
         }
-        int n = flow.read(ByteBuffer.wrap(buf, end, buf.length - end));
+        if (in == null || in.array() != buf) {
+            in = ByteBuffer.wrap(buf);
+        }
+        int n = flow.read(in.limit(buf.length).position(end));
         if (n < 0) {
             return false;
         }

@@ -49,33 +49,86 @@ final class ResponseWriter {
     }
 
     /**
-     * The head of a response.
+     * The head of a response, in a new buffer (the generic path: rare responses, errors).
      *
      * @param contentLength the Content-Length to announce, or -1 for none (204, 304)
      * @throws IllegalArgumentException if a field is malformed or one the server owns
      */
     ByteBuffer head(int status, HttpFields fields, long contentLength, Connection connection) {
-        byte[] statusLine = statusLine(status);
-        byte[] dateLine = date.line();
-        byte[] fieldLines = fieldLines(fields);
-        byte[] length = contentLength >= 0 ? Long.toString(contentLength).getBytes(StandardCharsets.US_ASCII) : null;
+        Head head = prepare(status, fields, contentLength, connection);
+        return head.writeTo(ByteBuffer.allocate(head.size())).flip();
+    }
+
+    /**
+     * The parts of a response head, checked and encoded (status line and field lines come from
+     * caches, so a static site's repeated responses cost no formatting); only Date and
+     * Content-Length are written per response, by {@link Head#writeTo}.
+     *
+     * @param contentLength the Content-Length to announce, or -1 for none (204, 304)
+     * @throws IllegalArgumentException if a field is malformed or one the server owns
+     */
+    Head prepare(int status, HttpFields fields, long contentLength, Connection connection) {
         byte[] connectionLine = switch (connection) {
             case PERSISTENT -> null;
             case KEEP_ALIVE -> KEEP_ALIVE;
             case CLOSE -> CLOSE;
         };
-        int size = statusLine.length + dateLine.length + fieldLines.length + 2
-                + (length == null ? 0 : CONTENT_LENGTH.length + length.length + 2)
-                + (connectionLine == null ? 0 : connectionLine.length);
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(statusLine).put(dateLine).put(fieldLines);
-        if (length != null) {
-            out.put(CONTENT_LENGTH).put(length).put(CRLF);
+        return new Head(statusLine(status), date.line(), fieldLines(fields), contentLength, connectionLine);
+    }
+
+    /**
+     * A response head ready to be copied into an output buffer.
+     *
+     * @param contentLength -1 for no Content-Length field
+     * @param connectionLine the Connection field line, or null for none
+     */
+    record Head(byte[] statusLine, byte[] dateLine, byte[] fieldLines, long contentLength, byte[] connectionLine) {
+
+        /** Its size in bytes. */
+        int size() {
+            return statusLine.length + dateLine.length + fieldLines.length + 2
+                    + (contentLength < 0 ? 0 : CONTENT_LENGTH.length + digits(contentLength) + 2)
+                    + (connectionLine == null ? 0 : connectionLine.length);
         }
-        if (connectionLine != null) {
-            out.put(connectionLine);
+
+        /**
+         * Puts the head at {@code out}'s position, which must have {@link #size()} bytes left.
+         *
+         * @return {@code out}
+         */
+        ByteBuffer writeTo(ByteBuffer out) {
+            out.put(statusLine).put(dateLine).put(fieldLines);
+            if (contentLength >= 0) {
+                out.put(CONTENT_LENGTH);
+                putDecimal(out, contentLength);
+                out.put(CRLF);
+            }
+            if (connectionLine != null) {
+                out.put(connectionLine);
+            }
+            return out.put(CRLF);
         }
-        return out.put(CRLF).flip();
+    }
+
+    /** The number of decimal digits of {@code n >= 0}. */
+    static int digits(long n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
+    }
+
+    /** Writes {@code n >= 0} in decimal ASCII without making a String. */
+    static void putDecimal(ByteBuffer out, long n) {
+        int d = digits(n);
+        int at = out.position();
+        for (int i = d - 1; i >= 0; i--) {
+            out.put(at + i, (byte) ('0' + n % 10));
+            n /= 10;
+        }
+        out.position(at + d);
     }
 
     /** "HTTP/1.1 200 OK\r\n", with Netty's reason phrase, cached per status. */

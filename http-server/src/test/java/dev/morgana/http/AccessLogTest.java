@@ -25,4 +25,31 @@ class AccessLogTest {
         assertEquals(List.of("1.2.3.4 - - [24/Nov/2026:03:35:57 +0000] \"GET /a\\\" HTTP/1.1\" 200 10 "
                 + "\"x\\x0ay\" \"caf\\xe9\\\\\""), console.lines);
     }
+
+    @Test
+    void theTimeIsFormattedOncePerSecondAndFollowsTheClock() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-24T23:59:59.100Z"));
+        dev.morgana.types.Clock clock = new dev.morgana.types.Clock() {
+            @Override
+            public java.time.Instant now() {
+                return now.get();
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return 0;
+            }
+        };
+        TestSupport.ListConsole console = new TestSupport.ListConsole();
+        AccessLog log = new AccessLog(console, clock);
+        String first = log.time();
+        assertEquals("24/Nov/2026:23:59:59 +0000", first);
+        now.set(java.time.Instant.parse("2026-11-24T23:59:59.999Z"));
+        org.junit.jupiter.api.Assertions.assertSame(first, log.time());
+        now.set(java.time.Instant.parse("2026-11-25T00:00:00Z"));
+        log.log("1.2.3.4:1", "GET / HTTP/1.1", 304, 0, null, null);
+        assertEquals(List.of("1.2.3.4 - - [25/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 304 - \"-\" \"-\""),
+                console.lines);
+    }
 }

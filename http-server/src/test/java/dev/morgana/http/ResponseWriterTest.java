@@ -86,4 +86,85 @@ class ResponseWriterTest {
         now.set(Instant.parse("2026-11-24T03:35:58.000Z"));
         assertEquals("Date: Tue, 24 Nov 2026 03:35:58 GMT\r\n", new String(date.line(), StandardCharsets.US_ASCII));
     }
+
+    private static final ResponseWriter.Connection[] CONNECTIONS = ResponseWriter.Connection.values();
+
+    @Test
+    void preparedHeadsAreByteForByteTheGenericHeads() {
+        HttpFields site = HttpFields.of("Vary", "Accept-Encoding", "ETag", "\"abc\"", "Content-Type", "image/svg+xml");
+        for (HttpFields fields : new HttpFields[] {HttpFields.EMPTY, site, HttpFields.of("Referrer-Policy", "no-referrer")}) {
+            for (int status : new int[] {200, 206, 304, 404, 503}) {
+                for (long length : new long[] {-1, 0, 9, 10, 925, 4_194_304, Long.MAX_VALUE}) {
+                    for (ResponseWriter.Connection connection : CONNECTIONS) {
+                        ResponseWriter.Head head = writer.prepare(status, fields, length, connection);
+                        ByteBuffer direct = ByteBuffer.allocateDirect(head.size() + 7).position(7);
+                        head.writeTo(direct);
+                        assertEquals(head.size() + 7, direct.position(), "size() is what writeTo() writes");
+                        String expected = "HTTP/1.1 " + status + " " + io.netty.handler.codec.http.HttpResponseStatus
+                                .valueOf(status).reasonPhrase() + "\r\n" + TestSupport.DATE
+                                + expectedFields(fields)
+                                + (length < 0 ? "" : "Content-Length: " + length + "\r\n")
+                                + switch (connection) {
+                                    case PERSISTENT -> "";
+                                    case KEEP_ALIVE -> "Connection: keep-alive\r\n";
+                                    case CLOSE -> "Connection: close\r\n";
+                                } + "\r\n";
+                        assertEquals(expected, text(direct.flip().position(7)));
+                        assertEquals(expected, text(writer.head(status, fields, length, connection)));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String expectedFields(HttpFields fields) {
+        StringBuilder b = new StringBuilder();
+        for (HttpFields.Field f : fields.fields()) {
+            b.append(f.name()).append(": ").append(f.value()).append("\r\n");
+        }
+        for (HttpFields.Field f : HttpOptions.SECURITY_HEADERS.fields()) {
+            if (fields.first(f.name()).isEmpty()) {
+                b.append(f.name()).append(": ").append(f.value()).append("\r\n");
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void decimalsAreWrittenWithoutStrings() {
+        for (long n : new long[] {0, 1, 9, 10, 99, 100, 101, 925, 8011, 4_194_304, 1_000_000_000_000L, Long.MAX_VALUE}) {
+            ByteBuffer out = ByteBuffer.allocate(40).put((byte) '<');
+            ResponseWriter.putDecimal(out, n);
+            out.put((byte) '>');
+            assertEquals("<" + n + ">", text(out.flip()));
+            assertEquals(Long.toString(n).length(), ResponseWriter.digits(n));
+        }
+    }
+
+    @Test
+    void preparedHeadsCarryTheDateOfTheirSecond() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T03:35:57.900Z"));
+        Clock clock = new Clock() {
+            @Override
+            public Instant now() {
+                return now.get();
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return 0;
+            }
+        };
+        ResponseWriter w = new ResponseWriter(new DateHeader(clock), HttpOptions.SECURITY_HEADERS);
+        HttpFields fields = HttpFields.of("Content-Type", "text/html");
+        String before = text(w.head(200, fields, 5, ResponseWriter.Connection.PERSISTENT));
+        now.set(Instant.parse("2026-11-24T03:35:58.000Z"));
+        ResponseWriter.Head head = w.prepare(200, fields, 5, ResponseWriter.Connection.PERSISTENT);
+        String after = text(head.writeTo(ByteBuffer.allocate(head.size())).flip());
+        assertEquals(before.replace("03:35:57 GMT", "03:35:58 GMT"), after);
+        assertEquals(TestSupport.DATE, before.substring(before.indexOf("Date: "), before.indexOf("GMT\r\n") + 5));
+        now.set(Instant.parse("2026-11-25T00:00:00.000Z"));
+        assertEquals(before.replace("Tue, 24 Nov 2026 03:35:57 GMT", "Wed, 25 Nov 2026 00:00:00 GMT"),
+                text(w.head(200, fields, 5, ResponseWriter.Connection.PERSISTENT)));
+    }
 }

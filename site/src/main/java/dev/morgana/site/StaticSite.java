@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The static-site application (Mirage's {@code Dispatch.Main(C)(FS)(H)}): serves the files of a
@@ -63,6 +64,10 @@ public final class StaticSite implements Job {
     /** Answers one GET or HEAD request. Thread-safe. */
     public HttpResponse handle(HttpRequest request) throws IOException {
         String path = request.path();
+        KvNode.File known = routes.get(path);
+        if (known != null) {
+            return serveFile(request, known);
+        }
         boolean slash = path.endsWith("/");
         String key = path.length() <= 1 ? "" : path.substring(1, slash ? path.length() - 1 : path.length());
         if (!Keys.isValid(key) || (key.isEmpty() && !path.equals("/"))) {
@@ -77,11 +82,25 @@ public final class StaticSite implements Job {
             case KvNode.Directory d -> {
                 String indexKey = key.isEmpty() ? "index.html" : key + "/index.html";
                 yield store.find(indexKey).orElse(null) instanceof KvNode.File index
-                        ? serveFile(request, index) : notFound();
+                        ? serveFile(request, remember(path, index)) : notFound();
             }
             case KvNode.File f when slash -> notFound();
-            case KvNode.File f -> serveFile(request, f);
+            case KvNode.File f -> serveFile(request, remember(path, f));
         };
+    }
+
+    /**
+     * Paths already resolved to the file they serve ("/" → index.html): the store is immutable,
+     * so the key checks and lookups are done once per path. Only paths that name a file are
+     * kept, and at most {@link #MAX_PREPARED}, so clients cannot grow it without bound.
+     */
+    private final Map<String, KvNode.File> routes = new ConcurrentHashMap<>();
+
+    private KvNode.File remember(String path, KvNode.File file) {
+        if (routes.size() < MAX_PREPARED) {
+            routes.put(path, file);
+        }
+        return file;
     }
 
     /**
@@ -91,8 +110,10 @@ public final class StaticSite implements Job {
      * @param etag the variant's entity tag
      * @param validators the fields of a 304 (Vary, ETag, Last-Modified, Cache-Control...)
      * @param ok the fields of a 200: validators plus Content-Type, Accept-Ranges, Content-Encoding
+     * @param whole the complete 200 response, shared by every request for it (the server sends
+     *     a duplicate of its body), or null when the body is not kept (see {@link #KEEP_BUDGET})
      */
-    private record Representation(String etag, HttpFields validators, HttpFields ok) {}
+    private record Representation(String etag, HttpFields validators, HttpFields ok, HttpResponse whole) {}
 
     private record VariantKey(KvNode.File file, Encoding variant) {}
 
@@ -100,19 +121,35 @@ public final class StaticSite implements Job {
     private static final int MAX_PREPARED = 4096;
     private final Map<VariantKey, Representation> prepared = new ConcurrentHashMap<>();
 
-    private Representation representation(KvNode.File file, Encoding variant) {
+    /** Largest body kept in a prepared response; larger ones are read from the store per request. */
+    static final int KEEP_MAX = 64 * 1024;
+    /**
+     * Most body bytes kept in prepared responses together. A crunch store's reads are views of
+     * its memory, so keeping them costs nothing; a FAT store's reads are copies, which this bounds.
+     */
+    static final long KEEP_BUDGET = 16L * 1024 * 1024;
+    private final AtomicLong keptBytes = new AtomicLong();
+
+    private Representation representation(KvNode.File file, Encoding variant) throws IOException {
         VariantKey key = new VariantKey(file, variant);
         Representation r = prepared.get(key);
         if (r == null) {
-            r = prepare(file, variant);
-            if (prepared.size() < MAX_PREPARED) {
-                prepared.put(key, r);
+            boolean keep = prepared.size() < MAX_PREPARED;
+            r = prepare(file, variant, keep);
+            if (keep) {
+                Representation first = prepared.putIfAbsent(key, r);
+                if (first != null) { // another request prepared it meanwhile: give back our share
+                    if (r.whole() != null) {
+                        keptBytes.addAndGet(-file.length(variant));
+                    }
+                    r = first;
+                }
             }
         }
         return r;
     }
 
-    private Representation prepare(KvNode.File file, Encoding variant) {
+    private Representation prepare(KvNode.File file, Encoding variant, boolean keep) throws IOException {
         String etag = variant == Encoding.GZIP ? gzipTag(file.etag()) : file.etag();
         List<String> validators = new ArrayList<>();
         if (file.hasGzip()) {
@@ -125,7 +162,17 @@ public final class StaticSite implements Job {
         if (variant == Encoding.GZIP) {
             ok.addAll(List.of("Content-Encoding", "gzip"));
         }
-        return new Representation(etag, fields(validators), fields(ok));
+        HttpFields okFields = fields(ok);
+        long length = file.length(variant);
+        HttpResponse whole = null;
+        if (keep && length <= KEEP_MAX) {
+            if (keptBytes.addAndGet(length) <= KEEP_BUDGET) {
+                whole = new HttpResponse(200, okFields, content(file, variant, 0, length));
+            } else {
+                keptBytes.addAndGet(-length);
+            }
+        }
+        return new Representation(etag, fields(validators), okFields, whole);
     }
 
     private HttpResponse serveFile(HttpRequest request, KvNode.File file) throws IOException {
@@ -169,6 +216,9 @@ public final class StaticSite implements Job {
             if (ranges != null) {
                 return ranged(file, ranges, rep.ok());
             }
+        }
+        if (rep.whole() != null) {
+            return rep.whole();
         }
         return new HttpResponse(200, rep.ok(), content(file, variant, 0, length));
     }

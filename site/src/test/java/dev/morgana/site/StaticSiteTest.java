@@ -2,6 +2,8 @@ package dev.morgana.site;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.morgana.types.http.HttpFields;
 import dev.morgana.types.http.HttpRequest;
@@ -304,6 +306,61 @@ class StaticSiteTest {
         new StaticSite(console, store, server).run();
         assertEquals(List.of("site: serving memory with none"), console.lines);
         assertEquals(200, server.handler.handle(new HttpRequest("GET", "/", "/", null, 1, HttpFields.EMPTY, "x:1")).status());
+    }
+
+    private HttpResponse raw(String method, String path, String... headers) throws IOException {
+        return site.handle(new HttpRequest(method, path, path, null, 1, HttpFields.of(headers), "x:1"));
+    }
+
+    @Test
+    void repeatedRequestsShareOnePreparedResponsePerVariant() throws IOException {
+        HttpResponse first = raw("GET", "/docs/keys.html");
+        assertSame(first, raw("GET", "/docs/keys.html"));
+        assertSame(first, raw("HEAD", "/docs/keys.html"));
+        assertEquals(KEYS, get("/docs/keys.html").bodyText());
+        HttpResponse gzip = raw("GET", "/", "Accept-Encoding", "gzip");
+        assertSame(gzip, raw("GET", "/", "Accept-Encoding", "gzip"));
+        assertNotSame(gzip, raw("GET", "/"));
+        assertEquals(INDEX, get("/").bodyText());
+        assertEquals(List.of("Content-Encoding: gzip"),
+                get("/", "Accept-Encoding", "gzip").fields().stream().filter(f -> f.startsWith("Content-Enc")).toList());
+    }
+
+    @Test
+    void rememberedPathsKeepTheirMeaning() throws IOException {
+        for (int round = 0; round < 2; round++) {
+            assertEquals(INDEX, get("/").bodyText());
+            assertEquals(INDEX, get("/index.html").bodyText());
+            assertEquals(KEYS, get("/docs/keys.html").bodyText());
+            assertEquals(404, get("/docs/keys.html/").status());
+            assertEquals(301, get("/docs").status());
+            assertEquals(404, get("/docs/").status());
+            assertEquals(404, get("/nothing.html").status());
+            assertEquals("a{}", get("/empty/sub/x.css").bodyText());
+        }
+    }
+
+    @Test
+    void bodiesAboveTheKeepLimitAreReadPerRequest() throws IOException {
+        byte[] large = new byte[StaticSite.KEEP_MAX + 1];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) (i * 31);
+        }
+        byte[] small = java.util.Arrays.copyOf(large, StaticSite.KEEP_MAX);
+        StaticSite s = new StaticSite(new NullConsole(), new MemoryStore().put("large.bin", large).put("small.bin", small),
+                new NoServer());
+        HttpRequest largeGet = new HttpRequest("GET", "/large.bin", "/large.bin", null, 1, HttpFields.EMPTY, "x:1");
+        HttpResponse a = s.handle(largeGet);
+        HttpResponse b = s.handle(largeGet);
+        assertNotSame(a.body(), b.body());
+        for (HttpResponse r : List.of(a, b)) {
+            ByteBuffer data = ((HttpResponse.Bytes) r.body()).data().duplicate();
+            byte[] got = new byte[data.remaining()];
+            data.get(got);
+            assertArrayEquals(large, got);
+        }
+        HttpRequest smallGet = new HttpRequest("GET", "/small.bin", "/small.bin", null, 1, HttpFields.EMPTY, "x:1");
+        assertSame(s.handle(smallGet), s.handle(smallGet));
     }
 
     static final class NullConsole implements dev.morgana.types.Console {
