@@ -138,6 +138,24 @@ public record HttpOptions(int maxRequestLineBytes, int maxHeaderBytes, int maxHe
         }
     }
 
+    /**
+     * {@link #defaults()} with keys of {@link #KEYS} applied in order: {@code fromKeys("access-log",
+     * "false", "http-idle-timeout", "5s")}. Generated appliance code calls this with the keys the
+     * appliance was configured with.
+     *
+     * @throws IllegalArgumentException for an odd number of arguments or a key {@link #withKey} refuses
+     */
+    public static HttpOptions fromKeys(String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keys and values must come in pairs");
+        }
+        HttpOptions options = defaults();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            options = options.withKey(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return options;
+    }
+
     private static long size(String value) {
         String v = value.strip().toLowerCase(java.util.Locale.ROOT);
         long unit = v.endsWith("k") ? 1024 : v.endsWith("m") ? 1024 * 1024 : 1;

@@ -47,4 +47,16 @@ class HttpOptionsTest {
             assertTrue(e.getMessage().contains(kv[0]) && e.getMessage().contains("expected"), e.getMessage());
         }
     }
+
+    @Test
+    void fromKeysAppliesPairsInOrderOverTheDefaults() {
+        HttpOptions o = HttpOptions.fromKeys("access-log", "false", "http-max-connections", "8",
+                "http-max-connections", "16");
+        assertFalse(o.accessLog());
+        assertEquals(16, o.maxConnections());
+        assertEquals(HttpOptions.defaults().idleTimeout(), o.idleTimeout());
+        assertEquals(HttpOptions.defaults().maxHeaderBytes(), HttpOptions.fromKeys().maxHeaderBytes());
+        assertThrows(IllegalArgumentException.class, () -> HttpOptions.fromKeys("access-log"));
+        assertThrows(IllegalArgumentException.class, () -> HttpOptions.fromKeys("access-log", "maybe"));
+    }
 }

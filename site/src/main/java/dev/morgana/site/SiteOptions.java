@@ -46,6 +46,23 @@ public record SiteOptions(String cacheControl, String contentSecurityPolicy, Str
         };
     }
 
+    /**
+     * {@link #defaults()} with keys of {@link #KEYS} applied in order, as generated appliance code
+     * passes them: {@code fromKeys("csp", "default-src 'self'")}.
+     *
+     * @throws IllegalArgumentException for an odd number of arguments or a key {@link #withKey} refuses
+     */
+    public static SiteOptions fromKeys(String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keys and values must come in pairs");
+        }
+        SiteOptions options = defaults();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            options = options.withKey(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return options;
+    }
+
     public SiteOptions withCacheControl(String value) {
         return new SiteOptions(value, contentSecurityPolicy, strictTransportSecurity);
     }

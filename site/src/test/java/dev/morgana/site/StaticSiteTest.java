@@ -287,6 +287,14 @@ class StaticSiteTest {
     }
 
     @Test
+    void fromKeysAppliesPairsOverTheDefaults() {
+        assertEquals(new SiteOptions("public, max-age=60", "default-src 'self'", null),
+                SiteOptions.fromKeys("csp", "default-src 'self'"));
+        assertEquals(SiteOptions.defaults(), SiteOptions.fromKeys());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SiteOptions.fromKeys("csp"));
+    }
+
+    @Test
     void httpsRedirectKeepsHostPathAndQuery() {
         HttpsRedirect redirect = new HttpsRedirect(8443);
         HttpResponse r = redirect.handle(new HttpRequest("GET", "/a%20b?x=1", "/a b", "x=1", 1,
