@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# make bench-tls (also the last step of make bench): the www appliance with TLS=on against nginx
+# serving the same htdocs over TLS with the same certificate and key, in one run on loopback:
+#   - full handshakes per second: wrk with "Connection: close", so every request is a new TCP
+#     connection and a full handshake (wrk never resumes sessions; nginx's session cache and
+#     tickets are off too), for a small file;
+#   - bulk MB/s over HTTPS: the 4 MiB file on keep-alive connections.
+# Prints the figures and the ratios Morgana/nginx. Needs wrk and nginx (installed when root).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}                   # unmeasured run first, so the JIT has compiled the TLS path
+HANDSHAKE_CONNECTIONS=${HANDSHAKE_CONNECTIONS:-64}
+BULK_CONNECTIONS=${BULK_CONNECTIONS:-16}
+THREADS=${THREADS:-2}
+MORGANA_PORT=${MORGANA_PORT:-18082}    # plain HTTP, unused by the measurements
+MORGANA_TLS_PORT=${MORGANA_TLS_PORT:-18443}
+NGINX_TLS_PORT=${NGINX_TLS_PORT:-18444}
+SMALL=${SMALL:-/images/logo.svg}
+BULK=${BULK:-/downloads/sample-4MiB.bin}
+htdocs=$root/htdocs-example/target/htdocs
+
+for tool in wrk nginx; do
+    if ! command -v $tool >/dev/null && ! [ -x /usr/sbin/$tool ]; then
+        if [ "$(id -u)" -eq 0 ]; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $tool >/dev/null
+        else
+            echo "error: $tool is not installed (as root, make bench-tls installs it)" >&2; exit 1
+        fi
+    fi
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+work=$(mktemp -d /tmp/morgana-bench-tls.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "==> building the www appliance with TLS=on (HTTPS on port $MORGANA_TLS_PORT)"
+java=$JAVA_HOME/bin/java
+cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
+# Empty TLS_CERT/TLS_KEY: the development certificate (ECDSA P-256) in build/dev-tls, made once.
+"$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out build/bench-tls/www \
+    PORT=$MORGANA_PORT TLS=on TLS_PORT=$MORGANA_TLS_PORT >/dev/null
+"$java" -cp "$cp" dev.morgana.appliance.Cli build --out build/bench-tls/www | tail -1
+cert=$root/build/dev-tls/cert.pem
+key=$root/build/dev-tls/key.pem
+# The access log goes to a file, like bench.sh's (nginx's is off).
+build/bench-tls/www/bin/www > "$work/morgana.log" 2>&1 & pids+=($!)
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+daemon on;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    open_file_cache max=1000 inactive=60s;
+    open_file_cache_valid 60s;
+    include /etc/nginx/mime.types;
+    client_body_temp_path $work/body;
+    proxy_temp_path $work/proxy;
+    fastcgi_temp_path $work/fastcgi;
+    uwsgi_temp_path $work/uwsgi;
+    scgi_temp_path $work/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_TLS_PORT ssl;
+        ssl_certificate $cert;
+        ssl_certificate_key $key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache off;
+        ssl_session_tickets off;
+        root $htdocs;
+        etag on;
+    }
+}
+CONF
+"$NGINX" -c "$work/nginx.conf"
+
+for port in $MORGANA_TLS_PORT $NGINX_TLS_PORT; do
+    for i in $(seq 1 120); do curl -s -o /dev/null --cacert "$cert" "https://localhost:$port/" && break; sleep 0.5; done
+    curl -sS -o /dev/null --cacert "$cert" "https://localhost:$port/" \
+        || { echo "error: nothing serves https://localhost:$port/" >&2; cat "$work/morgana.log" >&2; exit 1; }
+done
+negotiated() { # port -> "TLSv1.3 TLS_AES_256_GCM_SHA384"
+    openssl s_client -connect "127.0.0.1:$1" -servername localhost -CAfile "$cert" </dev/null 2>/dev/null \
+        | awk '/^New, / { print $2, $NF; exit }' | tr -d ,
+}
+
+run() { # extra-wrk-args... -> "req/s MB/s p50 p99 errors"
+    wrk --latency "$@" > "$work/wrk.out"
+    awk '
+        /Requests\/sec/ { rps = $2 }
+        /Transfer\/sec/ { v = $2; if (v ~ /GB/) { sub(/GB/, "", v); v *= 1024 } else if (v ~ /MB/) { sub(/MB/, "", v) } else if (v ~ /KB/) { sub(/KB/, "", v); v /= 1024 } else { v = v / 1048576 } mbs = v }
+        $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+        /Socket errors/ { errors = $0; sub(/.*Socket errors: /, "", errors); gsub(/ /, "", errors) }
+        /Non-2xx/ { errors = errors "non2xx:" $NF }
+        END { printf "%s %.1f %s %s %s\n", rps, mbs, p50, p99, (errors == "" ? "none" : errors) }' "$work/wrk.out"
+}
+
+echo
+echo "| measure | server | per second | MB/s | p50 | p99 | errors | Morgana/nginx |"
+echo "|---|---|---|---|---|---|---|---|"
+declare -A args=(
+    [handshakes]="-t$THREADS -c$HANDSHAKE_CONNECTIONS -H Connection:close"
+    [bulk]="-t$THREADS -c$BULK_CONNECTIONS"
+)
+for measure in handshakes bulk; do
+    path=$SMALL; [ $measure = bulk ] && path=$BULK
+    for port in $MORGANA_TLS_PORT $NGINX_TLS_PORT; do
+        # shellcheck disable=SC2086
+        wrk ${args[$measure]} -d"$WARMUP" "https://localhost:$port$path" >/dev/null
+    done
+    # shellcheck disable=SC2086
+    read -r m_rps m_mbs m_p50 m_p99 m_err < <(run ${args[$measure]} -d"$DURATION" "https://localhost:$MORGANA_TLS_PORT$path")
+    # shellcheck disable=SC2086
+    read -r n_rps n_mbs n_p50 n_p99 n_err < <(run ${args[$measure]} -d"$DURATION" "https://localhost:$NGINX_TLS_PORT$path")
+    if [ $measure = bulk ]; then
+        ratio=$(awk -v a="$m_mbs" -v b="$n_mbs" 'BEGIN { printf "%.2f (MB/s)", a / b }')
+        label="bulk $path, keep-alive, $BULK_CONNECTIONS conns"
+    else
+        ratio=$(awk -v a="$m_rps" -v b="$n_rps" 'BEGIN { printf "%.2f (handshakes/s)", a / b }')
+        label="full handshakes ($path, Connection: close, $HANDSHAKE_CONNECTIONS conns)"
+    fi
+    echo "| $label | Morgana | $m_rps | $m_mbs | $m_p50 | $m_p99 | $m_err | $ratio |"
+    echo "| $label | nginx | $n_rps | $n_mbs | $n_p50 | $n_p99 | $n_err | |"
+done
+echo
+echo "(wrk -t$THREADS, ${DURATION} each after a $WARMUP warm-up, on loopback, certificate $(openssl x509 -in "$cert" -noout -text | awk '/Public Key Algorithm/ { print $NF; exit }') from build/dev-tls;"
+echo " negotiated: Morgana $(negotiated $MORGANA_TLS_PORT), nginx $(negotiated $NGINX_TLS_PORT); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
