@@ -14,7 +14,7 @@ WARMUP=${WARMUP:-5s}                   # unmeasured run first, so the JIT has co
 HANDSHAKE_CONNECTIONS=${HANDSHAKE_CONNECTIONS:-64}
 BULK_CONNECTIONS=${BULK_CONNECTIONS:-16}
 THREADS=${THREADS:-2}
-MORGANA_PORT=${MORGANA_PORT:-18082}    # plain HTTP, unused by the measurements
+TLS_BENCH_HTTP_PORT=${TLS_BENCH_HTTP_PORT:-18082}    # plain HTTP, unused by the measurements
 MORGANA_TLS_PORT=${MORGANA_TLS_PORT:-18443}
 NGINX_TLS_PORT=${NGINX_TLS_PORT:-18444}
 SMALL=${SMALL:-/images/logo.svg}
@@ -42,7 +42,7 @@ java=$JAVA_HOME/bin/java
 cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
 # Empty TLS_CERT/TLS_KEY: the development certificate (ECDSA P-256) in build/dev-tls, made once.
 "$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out build/bench-tls/www \
-    PORT=$MORGANA_PORT TLS=on TLS_PORT=$MORGANA_TLS_PORT >/dev/null
+    PORT=$TLS_BENCH_HTTP_PORT TLS=on TLS_PORT=$MORGANA_TLS_PORT >/dev/null
 "$java" -cp "$cp" dev.morgana.appliance.Cli build --out build/bench-tls/www | tail -1
 cert=$root/build/dev-tls/cert.pem
 key=$root/build/dev-tls/key.pem
