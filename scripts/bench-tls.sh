@@ -3,9 +3,8 @@
 # serving the same htdocs over TLS with the same certificate and key, in one run on loopback:
 #   - full handshakes per second: HANDSHAKE_CLIENTS parallel `openssl s_time -new` (a new TCP
 #     connection and a full handshake each time, never a resumed session; nginx's session cache
-#     and tickets are off too). Not wrk with "Connection: close": its clients write TLS Finished
-#     and the request separately, so each connection waits out a delayed ACK and the figure
-#     measures that 40 ms timer rather than either server;
+#     and tickets are off too). Not wrk with "Connection: close", whose figures here were
+#     implausible for both servers (docs/benchmarks.md says why);
 #   - bulk MB/s over HTTPS: the 4 MiB file on keep-alive connections.
 # Prints the figures and the ratios Morgana/nginx. Needs wrk and nginx (installed when root).
 set -euo pipefail
