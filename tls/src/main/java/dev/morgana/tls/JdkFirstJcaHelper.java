@@ -2,8 +2,6 @@ package dev.morgana.tls;
 
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
-import java.security.Signature;
-import java.util.Locale;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.NoSuchPaddingException;
@@ -12,11 +10,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Algorithms for Bouncy Castle's JCA-based TLS crypto: the JDK's providers first (their AES-GCM,
- * GHASH and RSA use CPU intrinsics), Bouncy Castle's provider for what the JDK lacks under
- * Bouncy Castle's names (ChaCha20 and Poly1305 as separate primitives) and for ECDSA, where
- * Bouncy Castle's dedicated P-256/P-384 arithmetic with precomputed base-point tables signs
- * faster than the JDK's (1.7x in a microbenchmark on this machine; ECDSA was a quarter of a
- * handshake). The Bouncy Castle provider is never registered globally.
+ * GHASH, EC and RSA use CPU intrinsics), Bouncy Castle's provider only for what the JDK lacks
+ * under Bouncy Castle's names (ChaCha20 and Poly1305 as separate primitives). The Bouncy Castle
+ * provider is never registered globally.
  */
 final class JdkFirstJcaHelper extends DefaultJcaJceHelper {
 
@@ -31,14 +27,6 @@ final class JdkFirstJcaHelper extends DefaultJcaJceHelper {
         } catch (NoSuchAlgorithmException e) {
             return Cipher.getInstance(algorithm, Fallback.PROVIDER);
         }
-    }
-
-    @Override
-    public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
-        if (algorithm.toUpperCase(Locale.ROOT).endsWith("WITHECDSA")) {
-            return Signature.getInstance(algorithm, Fallback.PROVIDER);
-        }
-        return super.createSignature(algorithm);
     }
 
     @Override
