@@ -176,3 +176,10 @@ soak: $(JARS_STAMP)
 # Step search: the highest small-file rate held 60 s with p99 < 100 ms and no failed check.
 load-capacity: $(JARS_STAMP)
 	@$(LOAD) capacity
+
+# ---- TLS benchmark ----
+.PHONY: bench-tls
+
+# HTTPS: Morgana (TLS=on) against nginx with the same certificate: full handshakes/s and bulk MB/s.
+bench-tls: $(JARS_STAMP)
+	@scripts/bench-tls.sh

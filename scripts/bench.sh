@@ -111,3 +111,4 @@ for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin;
 done
 echo
 echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION after a $WARMUP warm-up, on loopback; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+"$root/scripts/bench-tls.sh"

@@ -23,6 +23,8 @@ needs=(
     "faketime faketime"
     "qemu-system-x86_64 qemu-system-x86"
     "depmod kmod"
+    "chromium chromium"
+    "certutil libnss3-tools"
 )
 
 missing=()

@@ -2,6 +2,7 @@
 // Evaluated by `make configure`; change keys on its command line: make configure FS=crunch NET=socket PORT=8080
 import static dev.morgana.appliance.config.Dsl.*;
 
+import dev.morgana.appliance.config.ConfigException;
 import dev.morgana.appliance.config.Impl;
 import dev.morgana.appliance.config.Key;
 import dev.morgana.types.Ipv4Address;
@@ -19,6 +20,23 @@ Key<String> https = Key.choice("TLS", "also serve HTTPS", "off", "off", "on");
 Key<Integer> tlsPort = Key.integer("TLS_PORT", "the HTTPS port", 8443, 1, 65535);
 Key<String> tlsCert = Key.of("TLS_CERT", "PEM certificate chain (empty: a development certificate)", "", text -> text);
 Key<String> tlsKey = Key.of("TLS_KEY", "PEM private key matching TLS_CERT", "", text -> text);
+Key<String> httpsRedirect = Key.choice("HTTPS_REDIRECT",
+        "TLS=on: answer every plain-HTTP request with a 301 to the same path on https", "off", "off", "on");
+Key<Integer> hsts = Key.of("HSTS", "TLS=on: Strict-Transport-Security max-age in seconds sent over HTTPS, or off",
+        "31536000", text -> {
+            if (text.equals("off")) {
+                return -1;
+            }
+            try {
+                int seconds = Integer.parseInt(text);
+                if (seconds >= 0) {
+                    return seconds;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("accepted values are off, or seconds from 0 to " + Integer.MAX_VALUE);
+        });
 Key<String> htdocs = Key.of("HTDOCS", "the site directory, relative to the project root",
         "htdocs-example/target/htdocs", text -> text);
 
@@ -49,14 +67,27 @@ void main() {
         default -> socketStackV4(console);
     };
     var site = foreign("dev.morgana.site.StaticSite", fn(CONSOLE, KV_RO, HTTP, JOB), "site");
-    var overHttp = apply(site, console, store, httpServer(console, port.get(), stack));
+    var plainServer = httpServer(console, port.get(), stack);
+    var overHttp = apply(site, console, store, plainServer);
 
     int httpsPort = tlsPort.get();
     String cert = tlsCert.get();
     String key = tlsKey.get();
+    boolean redirect = httpsRedirect.get().equals("on");
+    int hstsSeconds = hsts.get();
     if (https.get().equals("on")) {
-        var overHttps = apply(site, console, store, httpServerOn(console, httpsPort, tls(stack, cert, key)));
-        register("www", overHttp, overHttps);
+        var httpsServer = httpServerOn(console, httpsPort, tls(stack, cert, key));
+        // HSTS only over HTTPS (RFC 6797 §7.2): the plain site never sends it.
+        var overHttps = hstsSeconds < 0 ? apply(site, console, store, httpsServer)
+                : apply(foreign("dev.morgana.site.HstsSite", fn(CONSOLE, KV_RO, HTTP, INT, JOB), "site"),
+                        console, store, httpsServer, value(hstsSeconds));
+        var plain = redirect
+                ? apply(foreign("dev.morgana.site.HttpsRedirectSite", fn(CONSOLE, HTTP, INT, JOB), "site"),
+                        console, plainServer, value(httpsPort))
+                : overHttp;
+        register("www", plain, overHttps);
+    } else if (redirect) {
+        throw new ConfigException("HTTPS_REDIRECT=on needs TLS=on: there is no HTTPS server to redirect to");
     } else {
         register("www", overHttp);
     }

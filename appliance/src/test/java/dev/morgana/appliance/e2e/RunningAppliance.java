@@ -50,6 +50,22 @@ final class RunningAppliance implements AutoCloseable {
         throw new IOException("appliance did not listen on port " + port + " within " + timeout + ":\n" + running.output());
     }
 
+    /** Waits until something accepts TCP connections on {@code port} (a second listener of the appliance). */
+    static void awaitPort(int port, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("nothing listens on port " + port + " after " + timeout, notYet);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** Everything the appliance printed so far. */
     String output() {
         try {
