@@ -3,11 +3,17 @@
 import static dev.morgana.appliance.config.Dsl.*;
 
 import dev.morgana.appliance.config.ConfigException;
+import dev.morgana.appliance.config.HttpKeys;
 import dev.morgana.appliance.config.Impl;
 import dev.morgana.appliance.config.Key;
 import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.Console;
+import dev.morgana.types.Job;
 import dev.morgana.types.StackV4;
+import dev.morgana.types.http.HttpServer;
 import dev.morgana.types.kv.KvRo;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix", "docker", "xen");
 Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
@@ -66,9 +72,10 @@ void main() {
         case "direct" -> useDhcp ? directStackV4WithDhcp(console, network, 30) : directStackV4(console, network, ipv4);
         default -> socketStackV4(console);
     };
-    var site = foreign("dev.morgana.site.StaticSite", fn(CONSOLE, KV_RO, HTTP, JOB), "site");
-    var plainServer = httpServer(console, port.get(), stack);
-    var overHttp = apply(site, console, store, plainServer);
+    Map<String, String> serverOptions = HttpKeys.serverOptions();
+    Map<String, String> siteOptions = HttpKeys.siteOptions();
+    var plainServer = httpServerOn(console, port.get(), tcpv4(stack), serverOptions);
+    var overHttp = site(console, store, plainServer, siteOptions);
 
     int httpsPort = tlsPort.get();
     String cert = tlsCert.get();
@@ -76,11 +83,13 @@ void main() {
     boolean redirect = httpsRedirect.get().equals("on");
     int hstsSeconds = hsts.get();
     if (https.get().equals("on")) {
-        var httpsServer = httpServerOn(console, httpsPort, tls(stack, cert, key));
+        var httpsServer = httpServerOn(console, httpsPort, tls(stack, cert, key), serverOptions);
         // HSTS only over HTTPS (RFC 6797 §7.2): the plain site never sends it.
-        var overHttps = hstsSeconds < 0 ? apply(site, console, store, httpsServer)
-                : apply(foreign("dev.morgana.site.HstsSite", fn(CONSOLE, KV_RO, HTTP, INT, JOB), "site"),
-                        console, store, httpsServer, value(hstsSeconds));
+        var httpsSiteOptions = new LinkedHashMap<>(siteOptions);
+        if (hstsSeconds >= 0) {
+            httpsSiteOptions.put("hsts", "max-age=" + hstsSeconds);
+        }
+        var overHttps = site(console, store, httpsServer, httpsSiteOptions);
         var plain = redirect
                 ? apply(foreign("dev.morgana.site.HttpsRedirectSite", fn(CONSOLE, HTTP, INT, JOB), "site"),
                         console, plainServer, value(httpsPort))
@@ -91,4 +100,13 @@ void main() {
     } else {
         register("www", overHttp);
     }
+}
+
+/** The static site on {@code server}; {@code options} (names of SiteOptions.KEYS) over its defaults. */
+Impl<Job> site(Impl<Console> console, Impl<KvRo> store, Impl<HttpServer> server, Map<String, String> options) {
+    if (options.isEmpty()) {
+        return apply(foreign("dev.morgana.site.StaticSite", fn(CONSOLE, KV_RO, HTTP, JOB), "site"), console, store, server);
+    }
+    return apply(foreign("dev.morgana.site.StaticSite", fn(CONSOLE, KV_RO, HTTP, SITE_OPTIONS, JOB), "site"),
+            console, store, server, siteOptions(options));
 }

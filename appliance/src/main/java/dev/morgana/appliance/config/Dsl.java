@@ -1,5 +1,6 @@
 package dev.morgana.appliance.config;
 
+import dev.morgana.site.SiteOptions;
 import dev.morgana.types.Block;
 import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.types.Clock;
@@ -13,6 +14,7 @@ import dev.morgana.types.http.HttpServer;
 import dev.morgana.types.kv.KvRo;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +44,7 @@ public final class Dsl {
     public static final Typ<Ipv4Config> IPV4_CONFIG = Typ.of("ipv4_config", Ipv4Config.class);
     /** Plain int parameters of foreign modules (ports, sizes), passed as constants. */
     public static final Typ<Integer> INT = Typ.of("int", Integer.class);
+    public static final Typ<SiteOptions> SITE_OPTIONS = Typ.of("site_options", SiteOptions.class);
 
     /** {@code a @-> r}. */
     public static <A, R> Typ<Fn<A, R>> fn(Typ<A> a, Typ<R> r) {
@@ -232,11 +235,37 @@ public final class Dsl {
 
     /** An HTTP/1.1 server on {@code port} of any TCP: a stack's, or TLS over one (then it serves HTTPS). */
     public static Impl<HttpServer> httpServerOn(Impl<Console> console, int port, Impl<Tcpv4> tcp) {
+        return httpServerOn(console, port, tcp, Map.of());
+    }
+
+    /**
+     * An HTTP/1.1 server with {@code options} (names of {@code HttpOptions.KEYS} to values, as
+     * {@link HttpKeys#serverOptions()} gives them) over the defaults.
+     */
+    public static Impl<HttpServer> httpServerOn(Impl<Console> console, int port, Impl<Tcpv4> tcp,
+                                                Map<String, String> options) {
         boolean tls = tcp instanceof Impl.Device<?> d && d.variable().equals("tls");
+        List<Expr> args = new java.util.ArrayList<>(List.of(new Expr.Ref(console), new Expr.Ref(tcp), Expr.integer(port)));
+        if (!options.isEmpty()) {
+            args.add(new Expr.Static("dev.morgana.http.HttpOptions", "fromKeys", pairs(options)));
+        }
         return new Impl.Device<>(HTTP, tls ? "https" : "http",
-                new Expr.New("dev.morgana.http.Http1Server",
-                        List.of(new Expr.Ref(console), new Expr.Ref(tcp), Expr.integer(port))),
-                Set.of("http-server"), List.of());
+                new Expr.New("dev.morgana.http.Http1Server", args), Set.of("http-server"), List.of());
+    }
+
+    /** The static site's options: names of {@code SiteOptions.KEYS} to values, over the defaults. */
+    public static Impl<SiteOptions> siteOptions(Map<String, String> options) {
+        return new Impl.Device<>(SITE_OPTIONS, "siteOptions",
+                new Expr.Static("dev.morgana.site.SiteOptions", "fromKeys", pairs(options)), Set.of("site"), List.of());
+    }
+
+    private static List<Expr> pairs(Map<String, String> options) {
+        List<Expr> pairs = new java.util.ArrayList<>();
+        options.forEach((name, value) -> {
+            pairs.add(Expr.string(name));
+            pairs.add(Expr.string(value));
+        });
+        return pairs;
     }
 
     /**
