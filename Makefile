@@ -176,3 +176,11 @@ soak: $(JARS_STAMP)
 # Step search: the highest small-file rate held 60 s with p99 < 100 ms and no failed check.
 load-capacity: $(JARS_STAMP)
 	@$(LOAD) capacity
+
+# ---- TCP over a lossy link, 100 MB (make test runs the same matrix with 8 MiB) ----
+.PHONY: test-netem
+NETEM_BYTES ?= 100000000
+# Six 100 MB transfers at once between the from-scratch TCP and Linux over TAP (root), at 1 % and
+# 5 % loss with 20 ms delay, SHA-256 checked; a failing transfer keeps its pcap in tcpip/target/pcap/.
+test-netem: deps
+	@$(MVN) -pl tcpip -am verify -Dtest=LossyLinkTransferTest -Dnetem.bytes=$(NETEM_BYTES) -Dsurefire.failIfNoSpecifiedTests=false
