@@ -1,7 +1,6 @@
 package dev.morgana.tcpip.netif;
 
 import dev.morgana.types.MacAddress;
-import dev.morgana.types.Network;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A Linux TAP device as a {@link Network}, through FFM: {@code open("/dev/net/tun")},
@@ -23,31 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * MAC address of its own (random and locally administered unless given). Fails at open with a
  * message naming what is missing: the tun driver, the right to use it, or the interface.
  */
-public final class TapNetwork implements Network {
+public final class TapNetwork extends FdNetwork {
 
     private static final Path TUN = Path.of("/dev/net/tun");
-    private static final int BUFFER = 65536 + 64;
     private static final int IFNAMSIZ = 16;
 
-    private final String ifname;
-    private final MacAddress mac;
-    private final int mtu;
-    private final int fd;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment rxBuffer = arena.allocate(BUFFER);
-    private final MemorySegment txBuffer = arena.allocate(BUFFER);
-    private final MemorySegment pollFd = arena.allocate(8);
-    private final MemorySegment rxErrno = Libc.errnoSegment(arena);
-    private final MemorySegment txErrno = Libc.errnoSegment(arena);
-    private final ReentrantLock rxLock = new ReentrantLock();
-    private final ReentrantLock txLock = new ReentrantLock();
-    private volatile boolean closed;
-
     private TapNetwork(String ifname, MacAddress mac, int mtu, int fd) {
-        this.ifname = ifname;
-        this.mac = mac;
-        this.mtu = mtu;
-        this.fd = fd;
+        super("TAP", ifname, mac, mtu, fd);
     }
 
     /**
@@ -133,42 +113,8 @@ public final class TapNetwork implements Network {
     }
 
     @Override
-    public MacAddress mac() {
-        return mac;
-    }
-
-    @Override
-    public int mtu() {
-        return mtu;
-    }
-
-    @Override
-    public void send(ByteBuffer frame) throws IOException {
-        int len = frame.remaining();
-        if (len > BUFFER) {
-            throw new IOException("TAP: frame of " + len + " bytes is too large");
-        }
-        txLock.lock();
-        try {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, txBuffer, 0, len);
-            long n;
-            do {
-                n = (long) Libc.WRITE.invokeExact(txErrno, fd, txBuffer, (long) len);
-            } while (n < 0 && Libc.errno(txErrno) == Libc.EINTR);
-            if (n < 0) {
-                throw new IOException("TAP: write to " + ifname + " failed: " + Libc.strerror(Libc.errno(txErrno)));
-            }
-            frame.position(frame.limit());
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("TAP: native write failed: " + t, t);
-        } finally {
-            txLock.unlock();
-        }
+    long transmit(MemorySegment tx, int len, MemorySegment errno) throws Throwable {
+        return (long) Libc.WRITE.invokeExact(errno, fd, tx, (long) len);
     }
 
     @Override
@@ -180,17 +126,7 @@ public final class TapNetwork implements Network {
             if (closed) {
                 throw new ClosedChannelException();
             }
-            pollFd.set(ValueLayout.JAVA_INT, 0, fd);
-            pollFd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-            pollFd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-            int ready = (int) Libc.POLL.invokeExact(rxErrno, pollFd, 1L, millis);
-            if (ready < 0) {
-                if (Libc.errno(rxErrno) == Libc.EINTR) {
-                    return false;
-                }
-                throw new IOException("TAP: poll on " + ifname + " failed: " + Libc.strerror(Libc.errno(rxErrno)));
-            }
-            if (ready == 0) {
+            if (!awaitReadable(millis)) {
                 return false;
             }
             long n = (long) Libc.READ.invokeExact(rxErrno, fd, rxBuffer, (long) BUFFER);
@@ -214,26 +150,6 @@ public final class TapNetwork implements Network {
             throw new IOException("TAP: native read failed: " + t, t);
         } finally {
             rxLock.unlock();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        // Wait for a receive or send in progress so the descriptor and buffers are not freed under it.
-        rxLock.lock();
-        txLock.lock();
-        try {
-            int ignored = (int) Libc.CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            // Nothing else to release.
-        } finally {
-            txLock.unlock();
-            rxLock.unlock();
-            arena.close();
         }
     }
 }
