@@ -643,7 +643,9 @@ public final class TcpConnection {
                 if (start == rcvAbs) {
                     append(payload, from, n);
                     drainOutOfOrder();
-                    segmentsUnacked++;
+                    // Count full-sized segments' worth of data, not segments: one GSO super-frame
+                    // from a TAP with TSO carries many, and its ACK must not wait (RFC 5681 4.2).
+                    segmentsUnacked += Math.max(1, n / mss);
                     boolean fullSegments = segmentsUnacked >= 2;
                     if (fullSegments || !outOfOrder.isEmpty()) {
                         sendAck(now);
