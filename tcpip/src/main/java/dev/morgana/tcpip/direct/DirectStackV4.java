@@ -155,7 +155,8 @@ public final class DirectStackV4 implements StackV4 {
     }
 
     private void run() {
-        ByteBuffer buffer = ByteBuffer.allocate(Math.max(2048, network.mtu() + 64));
+        // Room for a 64 KiB IP packet: a TAP with TSO hands over GSO super-frames larger than the MTU.
+        ByteBuffer buffer = ByteBuffer.allocate(Math.max(65536, network.mtu()) + 64);
         try {
             while (running) {
                 long wait;
