@@ -332,8 +332,9 @@ class LossyLinkTransferTest {
             ImpairedLink impaired = null;
             try {
                 Path pcap = PCAPS.resolve("lossy-" + tap + ".pcap");
-                // Stack -> impairments -> capture -> TAP, so the pcap shows what was on the wire.
-                impaired = new ImpairedLink(PcapTap.wrap(TapNetwork.open(tap, new MacAddress(0x0200_0000_0500L + subnet), 1500), pcap, 128),
+                // Stack -> impairments -> capture -> TAP, so the pcap shows what was on the wire. No TSO:
+                // each frame is one wire-sized segment, so a lost frame is one lost segment, as on a wire.
+                impaired = new ImpairedLink(PcapTap.wrap(TapNetwork.open(tap, new MacAddress(0x0200_0000_0500L + subnet), 1500, TapNetwork.Offloads.NONE), pcap, 128),
                         loss, DELAY, 1000 + subnet);
                 ns.adopt(tap, kernel + "/24");
                 DirectStackV4 stack = DirectStackV4.start(impaired, new Ipv4Config(ours, Ipv4Address.parse("255.255.255.0"), Optional.of(kernel)),
