@@ -184,3 +184,10 @@ NETEM_BYTES ?= 100000000
 # 5 % loss with 20 ms delay, SHA-256 checked; a failing transfer keeps its pcap in tcpip/target/pcap/.
 test-netem: deps
 	@$(MVN) -pl tcpip -am verify -Dtest=LossyLinkTransferTest -Dnetem.bytes=$(NETEM_BYTES) -Dsurefire.failIfNoSpecifiedTests=false
+
+# ---- NET=direct against NET=socket ----
+.PHONY: bench-direct
+# wrk against the www appliance with NET=direct over a TAP and with NET=socket in a namespace over
+# a veth pair, in one run (root); see docs/benchmarks.md.
+bench-direct: $(JARS_STAMP)
+	@scripts/bench-direct.sh
