@@ -191,3 +191,9 @@ test-netem: deps
 # a veth pair, in one run (root); see docs/benchmarks.md.
 bench-direct: $(JARS_STAMP)
 	@scripts/bench-direct.sh
+
+# ---- load capacity with NET=direct ----
+.PHONY: load-capacity-direct
+# As load-capacity, against the appliance with NET=direct on a TAP device the script creates (root).
+load-capacity-direct: $(JARS_STAMP)
+	@LOAD_NET=direct $(LOAD) capacity
