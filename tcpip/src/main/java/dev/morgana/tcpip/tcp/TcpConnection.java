@@ -753,7 +753,7 @@ public final class TcpConnection {
             int available = Math.max(0, dataEnd - sndNxt);
             boolean finPending = finQueued && lt(sndNxt, dataEnd + 1);
             int usable = Math.max(0, Math.min(sndWnd, cc.window()) - inFlight);
-            int len = Math.min(mss, Math.min(available, usable));
+            int len = Math.min(tcp.sendSegment(mss), Math.min(available, usable));
             boolean fin = finPending && len == available;
             if (len == 0 && !fin) {
                 break;
