@@ -76,7 +76,7 @@ for ip in $direct_ip $socket_ip; do
 done
 
 run() { # ip path -> "req/s MB/s p99"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://$1:$PORT$2" > "$work/wrk.out"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency "http://$1:$PORT$2" > "$work/wrk.out"
     awk '
         /Requests\/sec/ { rps = $2 }
         /Transfer\/sec/ { v = $2; if (v ~ /GB/) { sub(/GB/, "", v); v *= 1024 } else if (v ~ /MB/) { sub(/MB/, "", v) } else if (v ~ /KB/) { sub(/KB/, "", v); v /= 1024 } else { v = v / 1048576 } mbs = v }

@@ -93,6 +93,9 @@ public final class DirectStackV4 implements StackV4 {
                 return running && failure == null;
             }
         }, console);
+        if (network instanceof dev.morgana.tcpip.netif.TcpSegmentationOffload tso) {
+            engine.linkSegmentsTcp(tso.maxTcpPacket());
+        }
         engine.onLog(console::log);
         engine.icmp().onEchoReply((src, id, seq, data, at) -> {
             CompletableFuture<Long> waiting = pings.get(new PingKey(src, id, seq));

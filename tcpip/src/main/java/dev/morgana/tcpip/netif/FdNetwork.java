@@ -62,8 +62,15 @@ abstract sealed class FdNetwork implements Network permits TapNetwork, PacketSoc
     abstract long transmit(MemorySegment tx, int len, MemorySegment errno) throws Throwable;
 
     /** Bytes a subclass writes before each frame (a virtio-net header); zero by default. */
-    int txPrefix(MemorySegment tx) {
+    int txHeader() {
         return 0;
+    }
+
+    /**
+     * Writes the {@link #txHeader()} bytes before the frame of {@code len} bytes that starts at
+     * {@code tx[txHeader()]}, and may adjust the frame for the header's promises.
+     */
+    void fillTxHeader(MemorySegment tx, int len) {
     }
 
     @Override
@@ -74,11 +81,12 @@ abstract sealed class FdNetwork implements Network permits TapNetwork, PacketSoc
             if (closed) {
                 throw new ClosedChannelException();
             }
-            int prefix = txPrefix(txBuffer);
+            int prefix = txHeader();
             if (prefix + len > BUFFER) {
                 throw new IOException(kind + ": frame of " + len + " bytes is too large");
             }
             MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, txBuffer, prefix, len);
+            fillTxHeader(txBuffer, len);
             long n;
             do {
                 n = transmit(txBuffer, prefix + len, txErrno);

@@ -1,5 +1,6 @@
 package dev.morgana.tcpip.netif;
 
+import dev.morgana.tcpip.wire.Checksum;
 import dev.morgana.types.MacAddress;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -29,13 +30,18 @@ import java.time.Duration;
  * MAC address of its own (random and locally administered unless given). Fails at open with a
  * message naming what is missing: the tun driver, the right to use it, or the interface.
  */
-public final class TapNetwork extends FdNetwork {
+public final class TapNetwork extends FdNetwork implements TcpSegmentationOffload {
 
     private static final Path TUN = Path.of("/dev/net/tun");
     private static final int IFNAMSIZ = 16;
     /** struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset. */
     private static final int VNET_HDR = 10;
     private static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
+    private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+    private static final ValueLayout.OfShort BIG_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BIG_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    /** The virtio-net header's fields are in the host's (little-endian) order. */
+    private static final ValueLayout.OfShort LITTLE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long EMPTY = -2;
 
     /** What the kernel may leave to this side for frames it sends to the stack. */
@@ -170,12 +176,46 @@ public final class TapNetwork extends FdNetwork {
     }
 
     @Override
-    int txPrefix(MemorySegment tx) {
+    int txHeader() {
+        return rxHeader;
+    }
+
+    /**
+     * An empty header (the frame is complete), except for a TCP/IPv4 frame above the MTU when TSO
+     * is on: the kernel is asked to cut it into MTU-sized segments (GSO) and to fill in their
+     * checksums, for which the TCP checksum field must hold the pseudo-header sum.
+     */
+    @Override
+    void fillTxHeader(MemorySegment tx, int len) {
         if (rxHeader == 0) {
-            return 0;
+            return;
         }
-        tx.asSlice(0, VNET_HDR).fill((byte) 0); // no offload asked: the frame is complete
-        return VNET_HDR;
+        tx.asSlice(0, VNET_HDR).fill((byte) 0);
+        int ip = VNET_HDR + 14;
+        if (offloads != Offloads.CHECKSUM_AND_TSO || len <= 14 + mtu() || len < 14 + 40
+                || tx.get(BIG_SHORT, VNET_HDR + 12) != 0x0800 || tx.get(ValueLayout.JAVA_BYTE, ip + 9) != 6) {
+            return;
+        }
+        int ipHeader = (tx.get(ValueLayout.JAVA_BYTE, ip) & 0x0f) * 4;
+        int tcpHeader = ((tx.get(ValueLayout.JAVA_BYTE, ip + ipHeader + 12) >> 4) & 0x0f) * 4;
+        int tcpLength = (tx.get(BIG_SHORT, ip + 2) & 0xffff) - ipHeader;
+        long pseudo = Checksum.pseudoHeader(tx.get(BIG_INT, ip + 12), tx.get(BIG_INT, ip + 16), 6, tcpLength);
+        tx.set(BIG_SHORT, ip + ipHeader + 16, (short) Checksum.fold(pseudo));
+        tx.set(ValueLayout.JAVA_BYTE, 0, (byte) VIRTIO_NET_HDR_F_NEEDS_CSUM);
+        tx.set(ValueLayout.JAVA_BYTE, 1, (byte) VIRTIO_NET_HDR_GSO_TCPV4);
+        tx.set(LITTLE_SHORT, 2, (short) (14 + ipHeader + tcpHeader));
+        tx.set(LITTLE_SHORT, 4, (short) (mtu() - ipHeader - tcpHeader));
+        tx.set(LITTLE_SHORT, 6, (short) (14 + ipHeader));
+        tx.set(LITTLE_SHORT, 8, (short) 16);
+    }
+
+    /**
+     * The largest TCP/IPv4 packet this device takes whole and segments itself: 65535 with TSO,
+     * else 0. Give it to {@code StackEngine.linkSegmentsTcp}.
+     */
+    @Override
+    public int maxTcpPacket() {
+        return offloads == Offloads.CHECKSUM_AND_TSO ? 65535 : 0;
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.TapNetwork;
+import dev.morgana.tcpip.netif.TcpSegmentationOffload;
 import dev.morgana.types.Clock;
 import dev.morgana.types.Flow;
 import dev.morgana.types.Ipv4Address;
@@ -33,7 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * TAP offloads against the Linux kernel: with TSO the kernel hands over TCP super-frames larger
  * than the MTU and leaves their checksums to us, and the download is still byte-exact; without
- * offloads every frame fits the MTU. Root only; each case has its own namespace and TAP.
+ * offloads every frame fits the MTU; and with TSO our uploads go out as super-frames the kernel
+ * segments, byte-exact too. Root only; each case has its own namespace and TAP.
  */
 @Timeout(60)
 class TapOffloadTest {
@@ -54,13 +56,15 @@ class TapOffloadTest {
         Assumptions.assumeTrue(reason == null, reason);
     }
 
-    /** Counts the frames a network receives and the largest one. */
-    private static final class Counting implements Network {
-        final Network inner;
+    /** Counts the frames a network receives and sends, and the largest each way. */
+    private static final class Counting implements Network, TcpSegmentationOffload {
+        final TapNetwork inner;
         final AtomicInteger frames = new AtomicInteger();
         final AtomicLong largest = new AtomicLong();
+        final AtomicInteger sentFrames = new AtomicInteger();
+        final AtomicLong largestSent = new AtomicLong();
 
-        Counting(Network inner) {
+        Counting(TapNetwork inner) {
             this.inner = inner;
         }
 
@@ -81,7 +85,14 @@ class TapOffloadTest {
 
         @Override
         public void send(ByteBuffer frame) throws IOException {
+            sentFrames.incrementAndGet();
+            largestSent.accumulateAndGet(frame.remaining(), Math::max);
             inner.send(frame);
+        }
+
+        @Override
+        public int maxTcpPacket() {
+            return inner.maxTcpPacket();
         }
 
         @Override
@@ -146,6 +157,50 @@ class TapOffloadTest {
             }
         } finally {
             Files.deleteIfExists(in);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TapNetwork.Offloads.class)
+    void anUploadToTheKernelIsByteExactAndUsesLargeSegmentsOnlyWithTso(TapNetwork.Offloads offloads) throws Exception {
+        byte[] body = new byte[SIZE];
+        new SplittableRandom(8).nextBytes(body);
+        Path out = Files.createTempFile("morgana-offload", ".bin");
+        Path log = Files.createTempFile("morgana-offload", ".log");
+        try (Namespace ns = Namespace.create()) {
+            String tap = Namespace.createTap();
+            Counting network;
+            try {
+                network = new Counting(TapNetwork.open(tap, MacAddress.parse("02:00:00:00:06:03"), 1500, offloads));
+                ns.adopt(tap, KERNEL + "/24");
+            } catch (IOException | RuntimeException e) {
+                Namespace.deleteTap(tap);
+                throw e;
+            }
+            DirectStackV4 stack = DirectStackV4.start(network, new Ipv4Config(STACK, Ipv4Address.parse("255.255.255.0"), Optional.of(KERNEL)),
+                    Clock.system(), new SeededRandom(7), FlowContractTest.CONSOLE);
+            Process socat = ns.start(log, "socat", "-u", "TCP4-LISTEN:9003,reuseaddr", "CREATE:" + out);
+            try (Flow flow = connectWhenListening(stack, 9003)) {
+                flow.write(ByteBuffer.wrap(body));
+                flow.shutdownOutput();
+                assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "the kernel closes after our FIN");
+                assertTrue(socat.waitFor(30, TimeUnit.SECONDS), "socat finishes");
+            } finally {
+                socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                stack.close();
+                network.close();
+            }
+            assertArrayEquals(body, Files.readAllBytes(out));
+            System.out.printf("TapOffloadTest upload %s: %d frames sent, largest %d bytes%n", offloads, network.sentFrames.get(),
+                    network.largestSent.get());
+            if (offloads == TapNetwork.Offloads.CHECKSUM_AND_TSO) {
+                assertTrue(network.largestSent.get() > 1514, "we sent TCP super-frames: largest " + network.largestSent.get());
+            } else {
+                assertTrue(network.largestSent.get() <= 1514, "every frame fits the MTU: largest " + network.largestSent.get());
+            }
+        } finally {
+            Files.deleteIfExists(out);
             Files.deleteIfExists(log);
         }
     }
