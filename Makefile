@@ -177,7 +177,7 @@ soak: $(JARS_STAMP)
 load-capacity: $(JARS_STAMP)
 	@$(LOAD) capacity
 
-# ---- TCP over a lossy link, 100 MB (make test runs the same matrix with 8 MiB) ----
+# ---- TCP over a lossy link, 100 MB (make test runs the same matrix with 4 MiB) ----
 .PHONY: test-netem
 NETEM_BYTES ?= 100000000
 # Six 100 MB transfers at once between the from-scratch TCP and Linux over TAP (root), at 1 % and

@@ -48,14 +48,14 @@ import org.junit.jupiter.api.Timeout;
  * Each link is recorded (headers only) into {@code target/pcap/}; a failing transfer keeps its
  * pcap and prints the path, a passing one deletes it.
  *
- * <p>{@code -Dnetem.bytes=N} sets the size of each transfer (default 8 MiB; {@code make
+ * <p>{@code -Dnetem.bytes=N} sets the size of each transfer (default 4 MiB, so the module's suite stays short; {@code make
  * test-netem} runs 100 MB). Root and /dev/net/tun only; skips with the reason otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3600, unit = TimeUnit.SECONDS) // the 100 MB run of make test-netem; the default size ends far sooner
 class LossyLinkTransferTest {
 
-    private static final long SIZE = Long.getLong("netem.bytes", 8L * 1024 * 1024);
+    private static final long SIZE = Long.getLong("netem.bytes", 4L * 1024 * 1024);
     private static final Duration DELAY = Duration.ofMillis(20);
     /** Slowest transfer rate accepted before a transfer is declared stuck (5 % loss without SACK is slow). */
     private static final long FLOOR_BYTES_PER_SECOND = 25_000;
