@@ -46,9 +46,7 @@ public final class DirectStackV4 implements StackV4 {
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread loop;
     private final Udpv4 udp = new DirectUdp();
-    /** Signalled after every engine step, for application threads waiting on TCP. */
-    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
-    private final Tcpv4 tcp;
+    private final DirectTcpv4 tcp;
     private volatile boolean running = true;
     private long sendErrors;
     private long internalErrors;
@@ -71,11 +69,6 @@ public final class DirectStackV4 implements StackV4 {
             @Override
             public ReentrantLock lock() {
                 return lock;
-            }
-
-            @Override
-            public java.util.concurrent.locks.Condition changed() {
-                return changed;
             }
 
             @Override
@@ -195,7 +188,7 @@ public final class DirectStackV4 implements StackV4 {
                 console.log("direct stack on " + network.name() + " stopped: " + e.getMessage());
                 lock.lock();
                 try {
-                    changed.signalAll();
+                    tcp.wake();
                 } finally {
                     lock.unlock();
                 }
@@ -204,7 +197,7 @@ public final class DirectStackV4 implements StackV4 {
     }
 
     private void flush() {
-        changed.signalAll();
+        tcp.wake();
         for (byte[] frame = engine.nextFrame(); frame != null; frame = engine.nextFrame()) {
             try {
                 network.send(ByteBuffer.wrap(frame));
@@ -235,6 +228,11 @@ public final class DirectStackV4 implements StackV4 {
     @Override
     public Tcpv4 tcpv4() {
         return tcp;
+    }
+
+    /** Threads blocked in TCP flows that the stack has woken so far (each only when its wait was over). */
+    long tcpWakeups() {
+        return tcp.wakeups();
     }
 
     /** TCP connections the engine holds in any state (TIME_WAIT included), for leak checks. */
@@ -306,7 +304,7 @@ public final class DirectStackV4 implements StackV4 {
         }
         lock.lock();
         try {
-            changed.signalAll(); // flows blocked in TCP calls see the stack stopped
+            tcp.wake(); // flows blocked in TCP calls see the stack stopped
         } finally {
             lock.unlock();
         }
