@@ -17,14 +17,16 @@ import java.time.Duration;
  * A Linux TAP device as a {@link Network}, through FFM: {@code open("/dev/net/tun")},
  * {@code ioctl(TUNSETIFF, IFF_TAP | IFF_NO_PI)} to attach to an existing interface, then
  * {@code read} and {@code write} of whole frames; {@code poll} with the receive timeout only when
- * no frame is waiting, so a burst of frames costs one system call each.
+ * no frame is waiting (the descriptor is non-blocking), so a burst of frames costs one system call
+ * each.
  *
- * <p>With {@link Offloads} (the default), frames carry a virtio-net header
- * ({@code IFF_VNET_HDR}, {@code TUNSETVNETHDRSZ}) and {@code TUNSETOFFLOAD} lets the kernel hand
- * over frames whose TCP/UDP checksum it left unfinished (this class completes it before the stack
- * sees the frame) and, with TSO, TCP "super-frames" of up to 64 KiB that it has not cut into
- * MSS-sized segments: fewer frames, fewer system calls, no checksum computed twice on the host.
- * Frames this class sends carry an empty header: the stack has already segmented and summed them.
+ * <p>With {@link Offloads} ({@link Offloads#CHECKSUM_AND_TSO} unless asked otherwise), frames
+ * carry a virtio-net header ({@code IFF_VNET_HDR}, {@code TUNSETVNETHDRSZ}) and
+ * {@code TUNSETOFFLOAD} lets the kernel hand over frames whose TCP/UDP checksum it left unfinished
+ * (this class completes it before the stack sees the frame) and, with TSO, TCP "super-frames" of
+ * up to 64 KiB that it has not cut into MSS-sized segments. The other way, with TSO, TCP/IPv4
+ * frames above the MTU that the stack sends (see {@link TcpSegmentationOffload}) go to the kernel
+ * as one GSO packet for it to segment; other frames carry an empty header, complete as they are.
  *
  * <p>The TAP interface is the host's end of a virtual cable; this stack is the other end and has a
  * MAC address of its own (random and locally administered unless given). Fails at open with a
@@ -44,13 +46,13 @@ public final class TapNetwork extends FdNetwork implements TcpSegmentationOffloa
     private static final ValueLayout.OfShort LITTLE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long EMPTY = -2;
 
-    /** What the kernel may leave to this side for frames it sends to the stack. */
+    /** What each side of the TAP may leave to the other: checksums, and TCP segmentation. */
     public enum Offloads {
         /** Plain frames, every checksum filled in by the kernel. */
         NONE,
         /** Frames may carry unfinished TCP/UDP checksums, completed here. */
         CHECKSUM,
-        /** As CHECKSUM, and TCP segments of up to 64 KiB (TSO) that the stack takes whole. */
+        /** As CHECKSUM, and TCP segments of up to 64 KiB both ways (TSO), segmented by the kernel. */
         CHECKSUM_AND_TSO
     }
 
