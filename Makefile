@@ -183,3 +183,24 @@ load-capacity: $(JARS_STAMP)
 # HTTPS: Morgana (TLS=on) against nginx with the same certificate: full handshakes/s and bulk MB/s.
 bench-tls: $(JARS_STAMP)
 	@scripts/bench-tls.sh
+
+# ---- TCP over a lossy link, 100 MB (make test runs the same matrix with 4 MiB) ----
+.PHONY: test-netem
+NETEM_BYTES ?= 100000000
+# Six 100 MB transfers at once between the from-scratch TCP and Linux over TAP (root), at 1 % and
+# 5 % loss with 20 ms delay, SHA-256 checked; a failing transfer keeps its pcap in tcpip/target/pcap/.
+test-netem: deps
+	@$(MVN) -pl tcpip -am verify -Dtest=LossyLinkTransferTest -Dnetem.bytes=$(NETEM_BYTES) -Dsurefire.failIfNoSpecifiedTests=false
+
+# ---- NET=direct against NET=socket ----
+.PHONY: bench-direct
+# wrk against the www appliance with NET=direct over a TAP and with NET=socket in a namespace over
+# a veth pair, in one run (root); see docs/benchmarks.md.
+bench-direct: $(JARS_STAMP)
+	@scripts/bench-direct.sh
+
+# ---- load capacity with NET=direct ----
+.PHONY: load-capacity-direct
+# As load-capacity, against the appliance with NET=direct on a TAP device the script creates (root).
+load-capacity-direct: $(JARS_STAMP)
+	@LOAD_NET=direct $(LOAD) capacity

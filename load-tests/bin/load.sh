@@ -7,6 +7,10 @@
 #   load.sh soak                    the same appliance under mixed load for SOAK_SECONDS, RSS sampled
 #   load.sh capacity                step search of the highest small-file rate with p99 < P99 ms
 #
+# LOAD_NET=direct (root) builds the appliances of smoke, soak and capacity with NET=direct instead:
+# the from-scratch stack on a TAP device the script creates (host 10.215.0.1, appliance 10.215.0.2)
+# and removes at the end.
+#
 # Parameters come from the environment: RATE, DURATION, USERS, BULK_USERS, THINK, PAGES, P99,
 # HTDOCS, REPORTS (the folder reports land in, default build/load-reports).
 set -euo pipefail
@@ -16,6 +20,9 @@ ROOT=$(pwd)
 REPORTS=${REPORTS:-$ROOT/build/load-reports}
 MVN=(mvn -B -q -Dstyle.color=never)
 APPLIANCE_PID=
+APPLIANCE_URL=
+LOAD_NET=${LOAD_NET:-socket}
+LOAD_TAP=
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'load: %s\n' "$*" >&2; exit 1; }
@@ -64,24 +71,39 @@ free_port() {
     "$JAVA_HOME/bin/java" "$(dirname "$0")/FreePort.java"
 }
 
-# Configures and builds the default appliance (unix, crunch, socket) on a free port into build/$1,
-# starts it and waits until it answers. Sets PORT and APPLIANCE_PID.
+# Configures and builds the default appliance (NET=socket, or NET=direct on a new TAP when
+# LOAD_NET=direct) on a free port into build/$1, starts it and waits until it answers. Sets PORT,
+# APPLIANCE_URL and APPLIANCE_PID.
 start_appliance() {
-    local out=build/$1 cp
+    local out=build/$1 cp host=127.0.0.1 net_keys=()
     [ -f appliance/target/classpath.txt ] || die "modules not built: run 'make jars' first"
     cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
     PORT=$(free_port)
-    log "building the default appliance on port $PORT into $out"
+    trap stop_appliance EXIT
+    case "$LOAD_NET" in
+        socket) ;;
+        direct)
+            [ "$(id -u)" -eq 0 ] || die "LOAD_NET=direct needs root (it creates a TAP device)"
+            LOAD_TAP=mgld$(printf '%06x' $((RANDOM * 32768 + RANDOM)))
+            ip tuntap add dev "$LOAD_TAP" mode tap
+            ip addr add 10.215.0.1/24 dev "$LOAD_TAP"
+            ip link set "$LOAD_TAP" up
+            host=10.215.0.2
+            net_keys=(NET=direct "TAP=$LOAD_TAP" IP=$host NETMASK=255.255.255.0 GATEWAY=10.215.0.1)
+            ;;
+        *) die "LOAD_NET must be socket or direct, not '$LOAD_NET'" ;;
+    esac
+    log "building the default appliance (NET=$LOAD_NET) on port $PORT into $out"
     rm -rf "$out"
     timeout 300 "$JAVA_HOME/bin/java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out "$out" \
-        "PORT=$PORT" "${KEYS_EXTRA[@]}" >&2
+        "PORT=$PORT" "${net_keys[@]}" "${KEYS_EXTRA[@]}" >&2
     timeout 600 "$JAVA_HOME/bin/java" -cp "$cp" dev.morgana.appliance.Cli build --out "$out" >&2
     "$out/bin/www" >"$out/appliance.log" 2>&1 &
     APPLIANCE_PID=$!
-    trap stop_appliance EXIT
+    APPLIANCE_URL="http://$host:$PORT"
     for _ in $(seq 1 600); do
-        if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/"; then
-            log "appliance pid $APPLIANCE_PID answers on http://127.0.0.1:$PORT/"
+        if curl -s -o /dev/null --max-time 2 "$APPLIANCE_URL/"; then
+            log "appliance pid $APPLIANCE_PID answers on $APPLIANCE_URL/"
             return 0
         fi
         kill -0 "$APPLIANCE_PID" 2>/dev/null || die "appliance exited: $(cat "$out/appliance.log")"
@@ -99,6 +121,10 @@ stop_appliance() {
         log "appliance stopped"
     fi
     APPLIANCE_PID=
+    if [ -n "$LOAD_TAP" ]; then
+        ip link del "$LOAD_TAP" 2>/dev/null || true
+        LOAD_TAP=
+    fi
 }
 
 rss_kib() {
@@ -127,7 +153,7 @@ case "${1:-}" in
         start_appliance load-smoke
         out=build/load-smoke/gatling.out
         status=0
-        gatling visitor "http://127.0.0.1:$PORT" "$out" || status=$?
+        gatling visitor "$APPLIANCE_URL" "$out" || status=$?
         stop_appliance
         read -r total ko p99 rps < <(summary "$out")
         if [ "$status" -ne 0 ] || [ "$ko" -ne 0 ] || [ "$total" -eq 0 ]; then
@@ -143,7 +169,7 @@ case "${1:-}" in
         printf 'elapsed_s\trss_kib\n' >"$samples"
         printf '0\t%s\n' "$(rss_kib "$APPLIANCE_PID")" >>"$samples"
         start=$(date +%s)
-        gatling mixed "http://127.0.0.1:$PORT" "$out" >/dev/null &
+        gatling mixed "$APPLIANCE_URL" "$out" >/dev/null &
         load=$!
         while kill -0 "$load" 2>/dev/null; do
             sleep 30
@@ -169,9 +195,10 @@ case "${1:-}" in
         url=${URL:-}
         if [ -z "$url" ]; then
             start_appliance load-capacity
-            url="http://127.0.0.1:$PORT"
+            url=$APPLIANCE_URL
         fi
         table=build/load-capacity.tsv
+        [ "$LOAD_NET" = direct ] && table=build/load-capacity-direct.tsv
         mkdir -p build
         printf 'rate_per_s\tduration_s\trequests\tfailed\tp99_ms\tmean_rps\tresult\n' >"$table"
         step() {
@@ -201,7 +228,7 @@ case "${1:-}" in
         fi
         stop_appliance
         column -t "$table" 2>/dev/null || cat "$table"
-        echo "capacity: highest rate held for ${DURATION} s with p99 < ${P99} ms and no failed check: ${best}/s"
+        echo "capacity (NET=$LOAD_NET): highest rate held for ${DURATION} s with p99 < ${P99} ms and no failed check: ${best}/s"
         ;;
     *)
         die "usage: load.sh run SIM URL | smoke | soak | capacity"

@@ -46,9 +46,7 @@ public final class DirectStackV4 implements StackV4 {
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread loop;
     private final Udpv4 udp = new DirectUdp();
-    /** Signalled after every engine step, for application threads waiting on TCP. */
-    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
-    private final Tcpv4 tcp;
+    private final DirectTcpv4 tcp;
     private volatile boolean running = true;
     private long sendErrors;
     private long internalErrors;
@@ -74,11 +72,6 @@ public final class DirectStackV4 implements StackV4 {
             }
 
             @Override
-            public java.util.concurrent.locks.Condition changed() {
-                return changed;
-            }
-
-            @Override
             public <T> T call(java.util.function.LongFunction<T> action) {
                 return DirectStackV4.this.call(action);
             }
@@ -93,6 +86,9 @@ public final class DirectStackV4 implements StackV4 {
                 return running && failure == null;
             }
         }, console);
+        if (network instanceof dev.morgana.tcpip.netif.TcpSegmentationOffload tso) {
+            engine.linkSegmentsTcp(tso.maxTcpPacket());
+        }
         engine.onLog(console::log);
         engine.icmp().onEchoReply((src, id, seq, data, at) -> {
             CompletableFuture<Long> waiting = pings.get(new PingKey(src, id, seq));
@@ -155,7 +151,8 @@ public final class DirectStackV4 implements StackV4 {
     }
 
     private void run() {
-        ByteBuffer buffer = ByteBuffer.allocate(Math.max(2048, network.mtu() + 64));
+        // Room for a 64 KiB IP packet: a TAP with TSO hands over GSO super-frames larger than the MTU.
+        ByteBuffer buffer = ByteBuffer.allocate(Math.max(65536, network.mtu()) + 64);
         try {
             while (running) {
                 long wait;
@@ -191,7 +188,7 @@ public final class DirectStackV4 implements StackV4 {
                 console.log("direct stack on " + network.name() + " stopped: " + e.getMessage());
                 lock.lock();
                 try {
-                    changed.signalAll();
+                    tcp.wake();
                 } finally {
                     lock.unlock();
                 }
@@ -200,7 +197,7 @@ public final class DirectStackV4 implements StackV4 {
     }
 
     private void flush() {
-        changed.signalAll();
+        tcp.wake();
         for (byte[] frame = engine.nextFrame(); frame != null; frame = engine.nextFrame()) {
             try {
                 network.send(ByteBuffer.wrap(frame));
@@ -231,6 +228,11 @@ public final class DirectStackV4 implements StackV4 {
     @Override
     public Tcpv4 tcpv4() {
         return tcp;
+    }
+
+    /** Threads blocked in TCP flows that the stack has woken so far (each only when its wait was over). */
+    long tcpWakeups() {
+        return tcp.wakeups();
     }
 
     /** TCP connections the engine holds in any state (TIME_WAIT included), for leak checks. */
@@ -302,7 +304,7 @@ public final class DirectStackV4 implements StackV4 {
         }
         lock.lock();
         try {
-            changed.signalAll(); // flows blocked in TCP calls see the stack stopped
+            tcp.wake(); // flows blocked in TCP calls see the stack stopped
         } finally {
             lock.unlock();
         }

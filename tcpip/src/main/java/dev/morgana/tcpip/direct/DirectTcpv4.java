@@ -12,23 +12,25 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
 /**
  * {@link Tcpv4} over the engine's {@link Tcp}, for {@link DirectStackV4}: application threads
- * call the sans-IO connections under the stack's lock and wait on a condition the event loop
- * signals after every step. Each accepted connection runs its handler on a virtual thread and is
+ * call the sans-IO connections under the stack's lock; a blocked flow waits on a condition of its
+ * own, which {@link #wake} signals after an engine step only once what the flow waits for holds,
+ * so a frame for one connection does not wake the threads of all the others. Each accepted connection runs its handler on a virtual thread and is
  * closed when the handler returns, as with the socket stack.
  */
 final class DirectTcpv4 implements Tcpv4 {
 
-    /** What the stack lends: its lock, the condition signalled after each engine step, and a way to run engine calls. */
+    /** What the stack lends: its lock and a way to run engine calls. */
     interface Engine {
         ReentrantLock lock();
-
-        Condition changed();
 
         /** Runs {@code action} under the lock with the current time, then sends what it queued. */
         <T> T call(LongFunction<T> action);
@@ -41,10 +43,62 @@ final class DirectTcpv4 implements Tcpv4 {
 
     private final Engine engine;
     private final Console console;
+    /** Threads blocked in a flow call, each on its own condition; guarded by the engine's lock. */
+    private final Set<Waiter> waiting = new HashSet<>();
+    private long wakeups;
+
+    /** A blocked thread: its condition, and what must hold for it to go on. */
+    private static final class Waiter {
+        final Condition condition;
+        final BooleanSupplier ready;
+
+        Waiter(Condition condition, BooleanSupplier ready) {
+            this.condition = condition;
+            this.ready = ready;
+        }
+    }
 
     DirectTcpv4(Engine engine, Console console) {
         this.engine = engine;
         this.console = console;
+    }
+
+    /**
+     * Called by the stack with its lock held after every engine step: wakes each blocked thread
+     * whose condition now holds, or all of them once the stack stopped.
+     */
+    void wake() {
+        boolean stopped = !engine.running();
+        for (java.util.Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (stopped || w.ready.getAsBoolean()) {
+                it.remove(); // signalled once; it re-registers if it has to wait again
+                wakeups++;
+                w.condition.signal();
+            }
+        }
+    }
+
+    /** Threads woken so far by {@link #wake}, for tests. */
+    long wakeups() {
+        ReentrantLock lock = engine.lock();
+        lock.lock();
+        try {
+            return wakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks the calling thread, which holds the lock, until {@code ready} holds or the stack stops (or spuriously). */
+    private void await(BooleanSupplier ready) throws InterruptedException {
+        Waiter w = new Waiter(engine.lock().newCondition(), ready);
+        waiting.add(w);
+        try {
+            w.condition.await();
+        } finally {
+            waiting.remove(w);
+        }
     }
 
     @Override
@@ -110,7 +164,7 @@ final class DirectTcpv4 implements Tcpv4 {
                 if (!engine.running()) {
                     throw new IOException("cannot connect to " + address + ":" + port + ": the stack stopped");
                 }
-                engine.changed().await();
+                DirectTcpv4.this.await(() -> c.state() != TcpState.SYN_SENT && c.state() != TcpState.SYN_RECEIVED);
             }
             if (c.error() != null) {
                 throw new IOException("cannot connect to " + address + ":" + port + ": " + c.error());
@@ -164,7 +218,7 @@ final class DirectTcpv4 implements Tcpv4 {
                     if (!engine.running()) {
                         throw new IOException("the network stack stopped");
                     }
-                    engine.changed().await();
+                    await(() -> closed || c.readable() > 0 || c.endOfStream() || c.error() != null || c.state() == TcpState.CLOSED);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -200,7 +254,7 @@ final class DirectTcpv4 implements Tcpv4 {
                     if (!engine.running()) {
                         throw new IOException("the network stack stopped");
                     }
-                    engine.changed().await();
+                    await(() -> closed || c.writable() > 0 || c.error() != null || c.state() == TcpState.CLOSED);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

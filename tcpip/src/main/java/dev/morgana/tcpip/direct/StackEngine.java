@@ -15,6 +15,7 @@ import dev.morgana.tcpip.udp.Udp;
 import dev.morgana.tcpip.wire.ArpPacket;
 import dev.morgana.tcpip.wire.DhcpMessage;
 import dev.morgana.tcpip.wire.MalformedPacketException;
+import dev.morgana.tcpip.wire.Ipv4Packet;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Random;
@@ -89,6 +90,16 @@ public final class StackEngine {
             return;
         }
         outbox.addLast(frame);
+    }
+
+    /**
+     * Tells the stack its link cuts TCP segments of up to {@code maxPacket} bytes (IP header
+     * included) into MTU-sized ones itself (TCP segmentation offload), so TCP may hand it larger
+     * segments; 0 turns it off.
+     */
+    public void linkSegmentsTcp(int maxPacket) {
+        ipv4.largeTcpPackets(maxPacket);
+        tcp.maxSendSegment(maxPacket == 0 ? 0 : maxPacket - Ipv4Packet.MIN_HEADER - 60);
     }
 
     /** Receives lines about address changes (lease bound, lost). */

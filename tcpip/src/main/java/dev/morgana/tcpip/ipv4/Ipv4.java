@@ -46,6 +46,8 @@ public final class Ipv4 {
     private final Map<Integer, Transport> transports = new HashMap<>();
     private Ipv4Config config = Ipv4Config.UNCONFIGURED;
     private int nextIdentification;
+    /** TCP packets up to this size go whole to a link that segments them (TSO); 0 when it cannot. */
+    private int largeTcpPackets;
     private long received;
     private long malformed;
     private long notForUs;
@@ -164,6 +166,14 @@ public final class Ipv4 {
         }
     }
 
+    /**
+     * Sends TCP packets of up to {@code bytes} whole instead of fragmenting them, for a link that
+     * segments TCP itself (TSO); 0, the default, fragments everything above the MTU.
+     */
+    public void largeTcpPackets(int bytes) {
+        this.largeTcpPackets = bytes;
+    }
+
     /** The source address we put on packets: ours, or 0.0.0.0 before we have one. */
     public Ipv4Address source() {
         return config.address();
@@ -193,8 +203,10 @@ public final class Ipv4 {
         int payloadLength = frame.length - PAYLOAD_OFFSET;
         int id = nextIdentification++ & 0xffff;
         int maxPayload = (ethif.mtu() - Ipv4Packet.MIN_HEADER) & ~7;
-        if (payloadLength + Ipv4Packet.MIN_HEADER <= ethif.mtu()) {
-            Ipv4Packet.writeHeader(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER + payloadLength, id, false, false, 0,
+        boolean linkSegments = protocol == Ipv4Packet.PROTOCOL_TCP && payloadLength + Ipv4Packet.MIN_HEADER <= largeTcpPackets;
+        if (payloadLength + Ipv4Packet.MIN_HEADER <= ethif.mtu() || linkSegments) {
+            // A TCP packet above the MTU goes whole, DF set, to a link that segments it (TSO).
+            Ipv4Packet.writeHeader(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.MIN_HEADER + payloadLength, id, linkSegments, false, 0,
                     DEFAULT_TTL, protocol, source(), destination);
             emit(broadcastMac, nextHop, frame, now);
             return true;

@@ -19,6 +19,15 @@ final class Libc {
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
+    /** Each frame read or written is preceded by a struct virtio_net_hdr. */
+    static final short IFF_VNET_HDR = 0x4000;
+    /** _IOW('T', 208, unsigned int): the offloads this reader accepts from the kernel. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** _IOW('T', 216, int): the size of the virtio-net header. */
+    static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int O_NONBLOCK = 0x800;
     static final short POLLIN = 0x0001;
     static final int EINTR = 4;
     static final int EAGAIN = 11;

@@ -1,7 +1,6 @@
 package dev.morgana.tcpip.netif;
 
 import dev.morgana.types.MacAddress;
-import dev.morgana.types.Network;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A network interface driven directly through an AF_PACKET socket (FFM): what the stack uses on a
@@ -23,37 +21,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * checksum offload) carry unfinished TCP/UDP checksums; the kernel marks them
  * (TP_STATUS_CSUMNOTREADY) and this class fills the checksum in before the stack sees them.
  */
-public final class PacketSocketNetwork implements Network {
+public final class PacketSocketNetwork extends FdNetwork {
 
-    private static final int BUFFER = 65536 + 64;
     private static final int IFNAMSIZ = 16;
     private static final int SOCKADDR_LL = 20;
     /** Room for one cmsghdr (16 bytes) with a tpacket_auxdata (20 bytes), aligned. */
     private static final int CONTROL = 64;
 
-    private final String ifname;
-    private final MacAddress mac;
-    private final int mtu;
-    private final int fd;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment rxBuffer = arena.allocate(BUFFER);
-    private final MemorySegment txBuffer = arena.allocate(BUFFER);
-    private final MemorySegment pollFd = arena.allocate(8);
     private final MemorySegment from = arena.allocate(SOCKADDR_LL);
     private final MemorySegment iovec = arena.allocate(16, 8);
     private final MemorySegment control = arena.allocate(CONTROL, 8);
     private final MemorySegment message = arena.allocate(56, 8);
-    private final MemorySegment rxErrno = Libc.errnoSegment(arena);
-    private final MemorySegment txErrno = Libc.errnoSegment(arena);
-    private final ReentrantLock rxLock = new ReentrantLock();
-    private final ReentrantLock txLock = new ReentrantLock();
-    private volatile boolean closed;
 
     private PacketSocketNetwork(String ifname, MacAddress mac, int mtu, int fd) {
-        this.ifname = ifname;
-        this.mac = mac;
-        this.mtu = mtu;
-        this.fd = fd;
+        super("AF_PACKET", ifname, mac, mtu, fd);
     }
 
     /** Binds a packet socket to interface {@code ifname} of this process's network namespace. */
@@ -162,42 +143,8 @@ public final class PacketSocketNetwork implements Network {
     }
 
     @Override
-    public MacAddress mac() {
-        return mac;
-    }
-
-    @Override
-    public int mtu() {
-        return mtu;
-    }
-
-    @Override
-    public void send(ByteBuffer frame) throws IOException {
-        int len = frame.remaining();
-        if (len > BUFFER) {
-            throw new IOException("AF_PACKET: frame of " + len + " bytes is too large");
-        }
-        txLock.lock();
-        try {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            MemorySegment.copy(MemorySegment.ofBuffer(frame), 0, txBuffer, 0, len);
-            long n;
-            do {
-                n = (long) Libc.SEND.invokeExact(txErrno, fd, txBuffer, (long) len, 0);
-            } while (n < 0 && Libc.errno(txErrno) == Libc.EINTR);
-            if (n < 0) {
-                throw new IOException("AF_PACKET: send on " + ifname + " failed: " + Libc.strerror(Libc.errno(txErrno)));
-            }
-            frame.position(frame.limit());
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException("AF_PACKET: native send failed: " + t, t);
-        } finally {
-            txLock.unlock();
-        }
+    long transmit(MemorySegment tx, int len, MemorySegment errno) throws Throwable {
+        return (long) Libc.SEND.invokeExact(errno, fd, tx, (long) len, 0);
     }
 
     @Override
@@ -211,14 +158,7 @@ public final class PacketSocketNetwork implements Network {
                 }
                 long left = until - System.nanoTime();
                 int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, (left + 999_999) / 1_000_000));
-                pollFd.set(ValueLayout.JAVA_INT, 0, fd);
-                pollFd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-                pollFd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-                int ready = (int) Libc.POLL.invokeExact(rxErrno, pollFd, 1L, millis);
-                if (ready < 0 && Libc.errno(rxErrno) != Libc.EINTR) {
-                    throw new IOException("AF_PACKET: poll on " + ifname + " failed: " + Libc.strerror(Libc.errno(rxErrno)));
-                }
-                if (ready <= 0) {
+                if (!awaitReadable(millis)) {
                     return false;
                 }
                 prepareMessage();
@@ -280,24 +220,5 @@ public final class PacketSocketNetwork implements Network {
             return false;
         }
         return (control.get(ValueLayout.JAVA_INT, 16) & Libc.TP_STATUS_CSUMNOTREADY) != 0;
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        rxLock.lock();
-        txLock.lock();
-        try {
-            int ignored = (int) Libc.CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            // Nothing else to release.
-        } finally {
-            txLock.unlock();
-            rxLock.unlock();
-            arena.close();
-        }
     }
 }

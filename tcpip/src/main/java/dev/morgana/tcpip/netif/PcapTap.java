@@ -36,6 +36,11 @@ public final class PcapTap implements Network {
         return new PcapTap(inner, new PcapWriter(file), clock);
     }
 
+    /** Records only the first {@code snaplen} bytes of each frame of {@code inner} into {@code file}. */
+    public static PcapTap wrap(Network inner, Path file, int snaplen) throws IOException {
+        return new PcapTap(inner, new PcapWriter(file, snaplen), Clock.system());
+    }
+
     /**
      * {@code inner} itself when {@code pcapKey} (the PCAP key's value) is null or blank, else
      * {@code inner} recorded into that file.

@@ -77,6 +77,8 @@ public final class Tcp implements Ipv4.Transport {
     private long fastRecoveries;
     private long sackRecoveries;
     private long timeouts;
+    /** Largest payload of one segment the link segments itself (TSO); 0 when it cannot. */
+    private int maxSendSegment;
 
     public Tcp(Ipv4 ipv4, TcpConfig config, Random random) {
         this.ipv4 = ipv4;
@@ -85,6 +87,27 @@ public final class Tcp implements Ipv4.Transport {
         this.isns = new IsnGenerator(random);
         this.cookies = new SynCookies(random);
         ipv4.register(Ipv4Packet.PROTOCOL_TCP, this);
+    }
+
+    /**
+     * Lets connections hand segments of up to {@code bytes} of payload to a link that cuts them
+     * into MSS-sized ones itself (TCP segmentation offload); 0 turns it off. Only connections whose
+     * MSS is the one our MTU allows use it, so the link's cut matches the peer's MSS.
+     */
+    public void maxSendSegment(int bytes) {
+        if (bytes < 0 || bytes > 65535 - Ipv4Packet.MIN_HEADER - 60) {
+            throw new IllegalArgumentException("TCP: max send segment " + bytes + " (0 to " + (65535 - Ipv4Packet.MIN_HEADER - 60) + ")");
+        }
+        this.maxSendSegment = bytes;
+    }
+
+    /**
+     * The largest segment payload a connection with MSS {@code mss} may send at once;
+     * {@code optionBytes} are the options every segment of it carries (timestamps), which the
+     * link's cut (MTU minus headers and options) also leaves out.
+     */
+    int sendSegment(int mss, int optionBytes) {
+        return mss + optionBytes == ourMss() && maxSendSegment > mss ? maxSendSegment / mss * mss : mss;
     }
 
     /** The segment size our MTU allows. */

@@ -965,7 +965,9 @@ public final class TcpConnection {
                 if (start == rcvAbs) {
                     append(payload, from, n);
                     drainOutOfOrder();
-                    segmentsUnacked++;
+                    // Count full-sized segments' worth of data, not segments: one GSO super-frame
+                    // from a TAP with TSO carries many, and its ACK must not wait (RFC 5681 4.2).
+                    segmentsUnacked += Math.max(1, n / mss);
                     boolean fullSegments = segmentsUnacked >= 2;
                     if (fullSegments || !outOfOrder.isEmpty()) {
                         sendAck(now);
@@ -1103,7 +1105,7 @@ public final class TcpConnection {
             int available = Math.max(0, dataEnd - sndNxt);
             boolean finPending = finQueued && lt(sndNxt, dataEnd + 1);
             int usable = Math.max(0, (oneSegment ? sndWnd : Math.min(sndWnd, congestionAllowance())) - inFlight);
-            int len = Math.min(mss, Math.min(available, usable));
+            int len = Math.min(tcp.sendSegment(mss, tsOk ? TIMESTAMP_OPTION : 0), Math.min(available, usable));
             boolean fin = finPending && len == available;
             if (len == 0 && !fin) {
                 break;
