@@ -11,13 +11,15 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** TCP over kernel sockets: an accept loop per listener, a virtual thread per connection. */
 final class SocketTcpv4 implements Tcpv4 {
-
     private static final int BACKLOG = 1024;
+    /** How long closing a listener waits for its accept loop to let go of the descriptor. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final Console console;
     private final InetAddress bindAddress;
@@ -43,7 +45,7 @@ final class SocketTcpv4 implements Tcpv4 {
         }
         SocketListener listener = new SocketListener(server, handler);
         listeners.add(listener);
-        Thread.ofVirtual().name("tcp-accept-" + listener.port()).start(listener::acceptLoop);
+        listener.acceptThread = Thread.ofVirtual().name("tcp-accept-" + listener.port()).start(listener::acceptLoop);
         return listener;
     }
 
@@ -68,6 +70,7 @@ final class SocketTcpv4 implements Tcpv4 {
         private final ServerSocketChannel server;
         private final FlowHandler handler;
         private final int port;
+        private volatile Thread acceptThread;
 
         SocketListener(ServerSocketChannel server, FlowHandler handler) throws IOException {
             this.server = server;
@@ -130,6 +133,7 @@ final class SocketTcpv4 implements Tcpv4 {
             return port;
         }
 
+        /** Stops listening: once this returns, the port refuses connections. */
         @Override
         public void close() {
             listeners.remove(this);
@@ -137,6 +141,16 @@ final class SocketTcpv4 implements Tcpv4 {
                 server.close();
             } catch (IOException ignored) {
                 // the port is released either way
+            }
+            // With a thread blocked in accept, the JDK defers the descriptor's real close until
+            // that thread leaves accept; until then the kernel still completes handshakes.
+            Thread accepting = acceptThread;
+            if (accepting != null && accepting != Thread.currentThread()) {
+                try {
+                    accepting.join(CLOSE_WAIT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
