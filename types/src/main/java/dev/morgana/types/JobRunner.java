@@ -34,7 +34,8 @@ public final class JobRunner {
      * powers the machine off instead. The action receives 0 for a clean stop and 1 after a
      * failure; if it returns, the JVM ends as it would have without it.
      *
-     * @param action run on the shutdown thread at the end of every stop; null restores the default
+     * @param action run at the end of every stop (on the shutdown thread) and when the appliance cannot
+     *        start ({@link #failStart}); null restores the default
      */
     public static void onStopped(IntConsumer action) {
         onStopped = action == null ? HALT_ON_SUCCESS : action;
@@ -92,9 +93,14 @@ public final class JobRunner {
         closeAll(devices, console);
     }
 
-    /** Reports a failure to construct the appliance and exits with status 1. */
+    /**
+     * Reports a failure to construct the appliance and exits with status 1 (after the
+     * {@link #onStopped} action, which receives 1).
+     */
     public static void failStart(String name, Exception e) {
         System.err.println(name + ": cannot start: " + describe(e));
+        System.err.flush();
+        onStopped.accept(1);
         System.exit(1);
     }
 
