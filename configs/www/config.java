@@ -2,11 +2,16 @@
 // Evaluated by `make configure`; change keys on its command line: make configure FS=crunch NET=socket PORT=8080
 import static dev.morgana.appliance.config.Dsl.*;
 
+import dev.morgana.appliance.config.Expr;
 import dev.morgana.appliance.config.Impl;
 import dev.morgana.appliance.config.Key;
 import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.Network;
 import dev.morgana.types.StackV4;
 import dev.morgana.types.kv.KvRo;
+import dev.morgana.tcpip.ipv4.Ipv4Config;
+import java.util.List;
+import java.util.Set;
 
 Key<String> target = Key.choice("TARGET", "what the appliance is packaged as", "unix", "unix", "docker", "xen");
 Key<String> fs = Key.choice("FS", "how the site's files are stored", "crunch", "crunch", "fat");
@@ -27,6 +32,22 @@ Key<String> address(String name, String doc, String defaultValue) {
     return Key.of(name, doc, defaultValue, text -> Ipv4Address.parse(text).toString());
 }
 
+/** In the VM, NET=direct drives the NIC eth0 through a packet socket; the init brings it up with no kernel address. */
+Impl<Network> vmNic() {
+    return new Impl.Device<>(NETWORK, "net", new Expr.Static("dev.morgana.tcpip.netif.PacketSocketNetwork", "open",
+            List.of(Expr.string("eth0"))), Set.of("tcpip"), List.of());
+}
+
+/** In the VM, the address comes from the init (system properties morgana.IP...): boot keys override these defaults. */
+Impl<Ipv4Config> vmIpv4Config(String ip, String netmask, String gateway) {
+    return new Impl.Device<>(IPV4_CONFIG, "ipv4", new Expr.Static("dev.morgana.tcpip.ipv4.Ipv4Config", "parse",
+            List.of(bootKey("IP", ip), bootKey("NETMASK", netmask), bootKey("GATEWAY", gateway))), Set.of("tcpip"), List.of());
+}
+
+Expr bootKey(String name, String defaultValue) {
+    return new Expr.Static("java.lang.System", "getProperty", List.of(Expr.string("morgana." + name), Expr.string(defaultValue)));
+}
+
 void main() {
     // The static address: the tutorial's 10.0.0.2 behind tap0's 10.0.0.1, or in a VM the
     // address QEMU's user networking expects (boot keys on the kernel command line override it).
@@ -42,8 +63,8 @@ void main() {
     };
     // Read every key up front, so all are known to configure whatever the branch taken.
     boolean useDhcp = dhcp.get();
-    var ipv4 = ipv4Config(ip.get(), netmask.get(), gateway.get());
-    var network = tap(tapName.get(), pcap.get());
+    var ipv4 = vm ? vmIpv4Config(ip.get(), netmask.get(), gateway.get()) : ipv4Config(ip.get(), netmask.get(), gateway.get());
+    var network = vm ? vmNic() : tap(tapName.get(), pcap.get());
     Impl<StackV4> stack = switch (net.get()) {
         case "direct" -> useDhcp ? directStackV4WithDhcp(console, network, 30) : directStackV4(console, network, ipv4);
         default -> socketStackV4(console);

@@ -43,14 +43,15 @@ final class LaunchFiles {
                 # Boots the "%1$s" VM image under QEMU with software emulation. Written by `make build` (TARGET=xen).
                 # The console is this terminal (ttyS0; Ctrl-A X quits). The site is on http://127.0.0.1:$HOST_PORT/.
                 #   HOST_PORT  host port forwarded to the appliance's port %2$s (default 8080)
-                #   KEYS       extra boot keys, e.g. KEYS="morgana.IP=10.0.2.15"
+                #   KEYS       extra boot keys, e.g. KEYS="morgana.IP=10.0.2.20"
+                #   GUEST_IP   the guest address the port forward goes to (default QEMU's 10.0.2.15)
                 #   MEMORY     guest RAM in MB (default %3$d)
                 # Further arguments go to qemu-system-x86_64 (e.g. -monitor unix:/tmp/m.sock,server,nowait).
                 here=$(cd "$(dirname "$0")" && pwd)
                 exec qemu-system-x86_64 -accel tcg -m "${MEMORY:-%3$d}" -nographic -no-reboot \\
                   -kernel "$here/vmlinuz" -initrd "$here/initramfs.cpio.gz" \\
                   -append "console=ttyS0 panic=-1 ${KEYS:-} %4$s" \\
-                  -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-:%2$s" \\
+                  -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:%2$s" \\
                   -device virtio-net-pci,netdev=net0 \\
                 %5$s  "$@"
                 """.formatted(name, port, XenPackager.MEMORY_MB, INIT_TAIL, disk == null ? ""
