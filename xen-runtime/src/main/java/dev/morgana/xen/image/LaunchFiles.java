@@ -1,7 +1,6 @@
 package dev.morgana.xen.image;
 
 import dev.morgana.xen.init.BootKeys;
-import java.nio.file.Path;
 
 /** The two ways to start the image: an {@code xl} config for Xen and a shell script for QEMU. */
 final class LaunchFiles {
@@ -14,18 +13,24 @@ final class LaunchFiles {
 
     private LaunchFiles() {}
 
-    static String xlConfig(String name, Path dir, String disk) {
+    /**
+     * The xl config names its files relative to the image folder, so the folder can move (and
+     * two builds in different places write the same bytes): run {@code xl create} there.
+     */
+    static String xlConfig(String name, String disk) {
         String keys = "morgana.IP=" + BootKeys.VM_DEFAULTS.get("IP") + " morgana.NETMASK="
                 + BootKeys.VM_DEFAULTS.get("NETMASK") + " morgana.GATEWAY=" + BootKeys.VM_DEFAULTS.get("GATEWAY");
         return """
-                # xl create %1$s.xl: the "%1$s" appliance as a Xen guest. Written by `make build` (TARGET=xen).
+                # cd to this folder, then xl create %1$s.xl: the "%1$s" appliance as a Xen guest (the
+                # paths below are relative to this folder). Written by `make build` (TARGET=xen).
                 # Boot keys go in extra as morgana.KEY=value before the "--": IP, NETMASK, GATEWAY
                 # (set them for your bridge's network), DISK; configure-time keys are compiled in.
-                # A clean stop (xl shutdown) powers off; a boot error or crash ends in on_crash.
+                # Every stop powers off (xl shutdown: status 0; a boot error prints a failure status on
+                # the console first); only a kernel crash ends in on_crash.
                 name = "%1$s"
                 type = "pv"
-                kernel = "%2$s/vmlinuz"
-                ramdisk = "%2$s/initramfs.cpio.gz"
+                kernel = "vmlinuz"
+                ramdisk = "%7$s"
                 extra = "console=hvc0 panic=-1 %3$s %4$s"
                 memory = %5$d
                 vcpus = 1
@@ -33,8 +38,8 @@ final class LaunchFiles {
                 %6$son_poweroff = "destroy"
                 on_reboot = "destroy"
                 on_crash = "destroy"
-                """.formatted(name, dir, keys, INIT_TAIL, XenPackager.MEMORY_MB,
-                disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + dir + "/" + disk + "' ]\n");
+                """.formatted(name, "", keys, INIT_TAIL, XenPackager.MEMORY_MB,
+                disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + disk + "' ]\n", XenPackager.INITRAMFS);
     }
 
     static String qemuScript(String name, String port, String disk) {
@@ -49,13 +54,13 @@ final class LaunchFiles {
                 # Further arguments go to qemu-system-x86_64 (e.g. -monitor unix:/tmp/m.sock,server,nowait).
                 here=$(cd "$(dirname "$0")" && pwd)
                 exec qemu-system-x86_64 -accel tcg -m "${MEMORY:-%3$d}" -nographic -no-reboot \\
-                  -kernel "$here/vmlinuz" -initrd "$here/initramfs.cpio.gz" \\
+                  -kernel "$here/vmlinuz" -initrd "$here/%6$s" \\
                   -append "console=ttyS0 panic=-1 ${KEYS:-} %4$s" \\
                   -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:%2$s" \\
                   -device virtio-net-pci,netdev=net0 \\
                 %5$s  "$@"
                 """.formatted(name, port, XenPackager.MEMORY_MB, INIT_TAIL, disk == null ? ""
                 : "  -drive \"if=none,id=site,format=raw,readonly=on,file=$here/" + disk + "\" \\\n"
-                + "  -device virtio-blk-pci,drive=site \\\n");
+                + "  -device virtio-blk-pci,drive=site \\\n", XenPackager.INITRAMFS);
     }
 }

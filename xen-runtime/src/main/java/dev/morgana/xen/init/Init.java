@@ -61,7 +61,7 @@ public final class Init {
             // PID 1 must never exit: every end of the appliance powers the VM off instead.
             JobRunner.onStopped(Init::powerOff);
             log("init: processes " + userProcesses() + " (only init: the appliance runs in pid 1)");
-            log("init: starting the appliance at uptime " + uptime() + " s");
+            log("init: starting the appliance at uptime " + uptime() + " s, " + memory());
         } catch (Exception | LinkageError e) {
             fail(e);
         }
@@ -198,6 +198,18 @@ public final class Init {
         }
         pids.sort(null);
         return pids;
+    }
+
+    /** MemTotal and MemAvailable from /proc/meminfo: what the initramfs and kernel leave the JVM. */
+    private static String memory() {
+        try {
+            return read(Path.of("/proc/meminfo")).lines()
+                    .filter(l -> l.startsWith("MemTotal:") || l.startsWith("MemAvailable:"))
+                    .map(l -> l.replaceAll("\\s+", " "))
+                    .reduce((a, b) -> a + ", " + b).orElse("no meminfo");
+        } catch (IOException e) {
+            return "no meminfo";
+        }
     }
 
     static String uptime() {
