@@ -1,6 +1,8 @@
 package dev.morgana.xen.image;
 
 import dev.morgana.xen.init.BootKeys;
+import java.util.List;
+import java.util.Map;
 
 /** The two ways to start the image: an {@code xl} config for Xen and a shell script for QEMU. */
 final class LaunchFiles {
@@ -17,9 +19,12 @@ final class LaunchFiles {
      * The xl config names its files relative to the image folder, so the folder can move (and
      * two builds in different places write the same bytes): run {@code xl create} there.
      */
-    static String xlConfig(String name, String disk) {
-        String keys = "morgana.IP=" + BootKeys.VM_DEFAULTS.get("IP") + " morgana.NETMASK="
-                + BootKeys.VM_DEFAULTS.get("NETMASK") + " morgana.GATEWAY=" + BootKeys.VM_DEFAULTS.get("GATEWAY");
+    static String xlConfig(String name, Map<String, String> configured, String disk) {
+        StringBuilder keys = new StringBuilder();
+        for (String key : List.of("IP", "NETMASK", "GATEWAY")) {
+            keys.append(keys.isEmpty() ? "" : " ").append("morgana.").append(key).append('=')
+                    .append(configured.getOrDefault(key, BootKeys.VM_DEFAULTS.get(key)));
+        }
         return """
                 # cd to this folder, then xl create %1$s.xl: the "%1$s" appliance as a Xen guest (the
                 # paths below are relative to this folder). Written by `make build` (TARGET=xen).

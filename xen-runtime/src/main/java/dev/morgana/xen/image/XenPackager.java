@@ -44,7 +44,7 @@ public final class XenPackager {
     /** The initramfs file: xz-compressed newc cpio. */
     public static final String INITRAMFS = "initramfs.cpio.xz";
     /** Guest RAM: the initramfs is unpacked into RAM and stays there (about 55 MB of it). */
-    public static final int MEMORY_MB = 96;
+    public static final int MEMORY_MB = 160;
     /**
      * JVM options for a 96 MB guest: a small heap, C1 only (less memory and quicker warm-up under
      * emulation), bounded metaspace, code cache and direct buffers.
@@ -132,7 +132,7 @@ public final class XenPackager {
         String port = keys.getOrDefault("PORT", "8080");
         String disk = disks.isEmpty() ? null : Path.of(disks.getFirst()).getFileName().toString();
         Path xl = dir.resolve(name + ".xl");
-        Files.writeString(xl, LaunchFiles.xlConfig(name, disk), StandardCharsets.UTF_8);
+        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk), StandardCharsets.UTF_8);
         Path qemu = dir.resolve("run-qemu.sh");
         Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,17 +13,17 @@ import org.junit.jupiter.api.Timeout;
 class LaunchFilesTest {
 
     @Test
-    void theXlConfigNamesKernelRamdiskKeysMemoryNetworkDiskAndCrashAction() {
-        String xl = LaunchFiles.xlConfig("www", "htdocs.img");
+    void theXlConfigNamesKernelRamdiskTheConfiguredAddressMemoryNetworkDiskAndCrashAction() {
+        String xl = LaunchFiles.xlConfig("www", Map.of("IP", "10.9.0.2", "GATEWAY", "10.9.0.1"), "htdocs.img");
         for (String line : List.of("name = \"www\"", "type = \"pv\"", "kernel = \"vmlinuz\"",
                 "ramdisk = \"initramfs.cpio.xz\"", "memory = " + XenPackager.MEMORY_MB, "vif = [ 'bridge=xenbr0' ]",
                 "disk = [ 'format=raw,vdev=xvdb,access=ro,target=htdocs.img' ]",
                 "on_crash = \"destroy\"")) {
             assertTrue(xl.contains(line + "\n"), line + " in\n" + xl);
         }
-        assertTrue(xl.contains("extra = \"console=hvc0 panic=-1 morgana.IP=10.0.2.15 morgana.NETMASK=255.255.255.0"
-                + " morgana.GATEWAY=10.0.2.2 rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
-        assertFalse(LaunchFiles.xlConfig("www", null).contains("\ndisk ="), "no disk for FS=crunch");
+        assertTrue(xl.contains("extra = \"console=hvc0 panic=-1 morgana.IP=10.9.0.2 morgana.NETMASK=255.255.255.0"
+                + " morgana.GATEWAY=10.9.0.1 rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
+        assertFalse(LaunchFiles.xlConfig("www", Map.of(), null).contains("\ndisk ="), "no disk for FS=crunch");
     }
 
     @Test
