@@ -10,8 +10,11 @@ final class LaunchFiles {
     /**
      * Kernel arguments both use: init is the java binary itself, and what follows
      * {@code --} is its argument: the file holding the JVM's options and the init's class.
+     * {@code rootfstype=ramfs}: the initramfs is otherwise unpacked into a tmpfs limited to half
+     * the RAM, too little for the runtime in a small guest ("Initramfs unpacking failed").
      */
-    static final String INIT_TAIL = "rdinit=/" + XenPackager.RUNTIME + "/bin/java -- @" + XenPackager.INIT_ARGS;
+    static final String INIT_TAIL = "rootfstype=ramfs rdinit=/" + XenPackager.RUNTIME + "/bin/java -- @"
+            + XenPackager.INIT_ARGS;
 
     private LaunchFiles() {}
 

@@ -22,7 +22,7 @@ class LaunchFilesTest {
             assertTrue(xl.contains(line + "\n"), line + " in\n" + xl);
         }
         assertTrue(xl.contains("extra = \"console=hvc0 panic=-1 morgana.IP=10.9.0.2 morgana.NETMASK=255.255.255.0"
-                + " morgana.GATEWAY=10.9.0.1 rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
+                + " morgana.GATEWAY=10.9.0.1 rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
         assertFalse(LaunchFiles.xlConfig("www", Map.of(), null).contains("\ndisk ="), "no disk for FS=crunch");
     }
 
@@ -32,7 +32,7 @@ class LaunchFilesTest {
         assertTrue(script.startsWith("#!/bin/sh\n"), script);
         assertTrue(script.contains("-accel tcg"), script);
         assertTrue(script.contains("hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:80"), script);
-        assertTrue(script.contains("console=ttyS0 panic=-1 ${KEYS:-} rdinit=/opt/morgana/runtime/bin/java"), script);
+        assertTrue(script.contains("console=ttyS0 panic=-1 ${KEYS:-} rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java"), script);
         assertTrue(script.contains("file=$here/htdocs.img"), script);
         assertFalse(LaunchFiles.qemuScript("www", "80", null).contains("-drive"), "no disk for FS=crunch");
     }
