@@ -43,8 +43,8 @@ public final class XenPackager {
     public static final String INIT_ARGS = "/etc/morgana/init.args";
     /** The initramfs file: xz-compressed newc cpio. */
     public static final String INITRAMFS = "initramfs.cpio.xz";
-    /** Guest RAM: the initramfs is unpacked into RAM and stays there (about 55 MB of it). */
-    public static final int MEMORY_MB = 160;
+    /** Guest RAM: the initramfs is unpacked into RAM and stays there (49 MB of it); docs/xen.md, "Memory". */
+    public static final int MEMORY_MB = 256;
     /**
      * JVM options for a 96 MB guest: a small heap, C1 only (less memory and quicker warm-up under
      * emulation), bounded metaspace, code cache and direct buffers.
