@@ -32,7 +32,7 @@ final class QemuVm implements AutoCloseable {
     }
 
     /**
-     * @param image the folder make build wrote (run-qemu.sh, vmlinuz, initramfs.cpio.gz)
+     * @param image the folder make build wrote (run-qemu.sh, vmlinuz, initramfs.cpio.xz)
      * @param hostPort the host port forwarded to the appliance
      * @param keys extra kernel command line words (boot keys), may be empty
      */

@@ -63,7 +63,7 @@ class VmImageTest {
         Map<String, String> all = new java.util.TreeMap<>(keys);
         all.putAll(Map.of("TARGET", "xen", "PORT", "80"));
         Project.configureAndBuild("www", out, all);
-        for (String file : List.of("vmlinuz", "initramfs.cpio.gz", "www.xl", "run-qemu.sh")) {
+        for (String file : List.of("vmlinuz", "initramfs.cpio.xz", "www.xl", "run-qemu.sh")) {
             assertTrue(Files.isRegularFile(image.resolve(file)), "make build writes " + file);
         }
         return image;
