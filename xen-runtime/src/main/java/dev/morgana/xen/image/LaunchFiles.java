@@ -38,15 +38,15 @@ final class LaunchFiles {
                 name = "%1$s"
                 type = "pv"
                 kernel = "vmlinuz"
-                ramdisk = "%7$s"
-                extra = "console=hvc0 panic=-1 %3$s %4$s"
-                memory = %5$d
+                ramdisk = "%6$s"
+                extra = "console=hvc0 panic=-1 %2$s %3$s"
+                memory = %4$d
                 vcpus = 1
                 vif = [ 'bridge=xenbr0' ]
-                %6$son_poweroff = "destroy"
+                %5$son_poweroff = "destroy"
                 on_reboot = "destroy"
                 on_crash = "destroy"
-                """.formatted(name, "", keys, INIT_TAIL, XenPackager.MEMORY_MB,
+                """.formatted(name, keys, INIT_TAIL, XenPackager.MEMORY_MB,
                 disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + disk + "' ]\n", XenPackager.INITRAMFS);
     }
 
