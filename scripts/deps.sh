@@ -25,6 +25,8 @@ needs=(
     "depmod kmod"
     "chromium chromium"
     "certutil libnss3-tools"
+    "strip binutils"
+    "busybox busybox-static"
 )
 
 missing=()

@@ -6,8 +6,8 @@ import dev.morgana.appliance.config.ConfigException;
 import dev.morgana.appliance.config.HttpKeys;
 import dev.morgana.appliance.config.Impl;
 import dev.morgana.appliance.config.Key;
-import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.Console;
+import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.Job;
 import dev.morgana.types.StackV4;
 import dev.morgana.types.http.HttpServer;
@@ -66,8 +66,9 @@ void main() {
     };
     // Read every key up front, so all are known to configure whatever the branch taken.
     boolean useDhcp = dhcp.get();
-    var ipv4 = ipv4Config(ip.get(), netmask.get(), gateway.get());
-    var network = tap(tapName.get(), pcap.get());
+    // In the VM, NET=direct drives the NIC eth0 through a packet socket, and boot keys may change the address.
+    var ipv4 = vm ? ipv4ConfigFromBootKeys(ip.get(), netmask.get(), gateway.get()) : ipv4Config(ip.get(), netmask.get(), gateway.get());
+    var network = vm ? packetSocket("eth0") : tap(tapName.get(), pcap.get());
     Impl<StackV4> stack = switch (net.get()) {
         case "direct" -> useDhcp ? directStackV4WithDhcp(console, network, 30) : directStackV4(console, network, ipv4);
         default -> socketStackV4(console);

@@ -3,6 +3,7 @@ package dev.morgana.types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * Runs an appliance's jobs and shuts it down cleanly; called by every generated {@code Main}.
@@ -16,7 +17,29 @@ public final class JobRunner {
 
     private static final long SHUTDOWN_GRACE_MILLIS = 5_000;
 
+    /** The default end of a stop: a clean stop halts with 0; a failed one lets the JVM exit as it was. */
+    private static final IntConsumer HALT_ON_SUCCESS = status -> {
+        if (status == 0) {
+            Runtime.getRuntime().halt(0);
+        }
+    };
+    private static volatile IntConsumer onStopped = HALT_ON_SUCCESS;
+
     private JobRunner() {}
+
+    /**
+     * Replaces what happens once a stop has finished (jobs interrupted, devices closed): by default
+     * a clean stop halts the JVM with status 0 and a failed one (a job failed) lets the JVM exit
+     * with its own status. A VM's init, which is PID 1 and must not exit, sets an action that
+     * powers the machine off instead. The action receives 0 for a clean stop and 1 after a
+     * failure; if it returns, the JVM ends as it would have without it.
+     *
+     * @param action run at the end of every stop (on the shutdown thread) and when the appliance cannot
+     *        start ({@link #failStart}); null restores the default
+     */
+    public static void onStopped(IntConsumer action) {
+        onStopped = action == null ? HALT_ON_SUCCESS : action;
+    }
 
     /**
      * Runs {@code jobs} until they end or the process is asked to stop.
@@ -38,10 +61,8 @@ public final class JobRunner {
             synchronized (failures) {
                 failed = failures[0] > 0;
             }
-            if (!failed) {
-                // Asked to stop (SIGTERM, Ctrl-C) and stopped cleanly: that is success, not 143.
-                Runtime.getRuntime().halt(0);
-            }
+            // Asked to stop (SIGTERM, Ctrl-C) and stopped cleanly: that is success, not 143.
+            onStopped.accept(failed ? 1 : 0);
         }, name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
@@ -72,9 +93,14 @@ public final class JobRunner {
         closeAll(devices, console);
     }
 
-    /** Reports a failure to construct the appliance and exits with status 1. */
+    /**
+     * Reports a failure to construct the appliance and exits with status 1 (after the
+     * {@link #onStopped} action, which receives 1).
+     */
     public static void failStart(String name, Exception e) {
         System.err.println(name + ": cannot start: " + describe(e));
+        System.err.flush();
+        onStopped.accept(1);
         System.exit(1);
     }
 

@@ -172,6 +172,15 @@ public final class Dsl {
                 Set.of("tcpip"), List.of());
     }
 
+    /**
+     * A NIC driven through an AF_PACKET socket (in the VM: {@code eth0}, which the init brings up
+     * without giving the kernel's IP stack an address).
+     */
+    public static Impl<Network> packetSocket(String interfaceName) {
+        return new Impl.Device<>(NETWORK, "net", new Expr.Static("dev.morgana.tcpip.netif.PacketSocketNetwork", "open",
+                List.of(Expr.string(interfaceName))), Set.of("tcpip"), List.of());
+    }
+
     /** The system clock. */
     public static Impl<Clock> systemClock() {
         return new Impl.Device<>(CLOCK, "clock", new Expr.Static("dev.morgana.types.Clock", "system", List.of()),
@@ -205,6 +214,22 @@ public final class Dsl {
                         new Expr.Ref(systemClock()), new Expr.Ref(defaultRandom()), new Expr.Ref(console),
                         new Expr.Static("java.time.Duration", "ofSeconds", List.of(Expr.integer(leaseSeconds))))),
                 Set.of("tcpip"), List.of());
+    }
+
+    /**
+     * As {@link #ipv4Config}, but each value may be overridden when the appliance starts by the
+     * system property {@code morgana.IP}, {@code morgana.NETMASK} or {@code morgana.GATEWAY}: the
+     * VM's init sets them from the boot keys on the kernel command line.
+     */
+    public static Impl<Ipv4Config> ipv4ConfigFromBootKeys(String ip, String netmask, String gateway) {
+        return new Impl.Device<>(IPV4_CONFIG, "ipv4", new Expr.Static("dev.morgana.tcpip.ipv4.Ipv4Config", "parse",
+                List.of(bootKey("IP", ip), bootKey("NETMASK", netmask), bootKey("GATEWAY", gateway))),
+                Set.of("tcpip"), List.of());
+    }
+
+    private static Expr bootKey(String name, String defaultValue) {
+        return new Expr.Static("java.lang.System", "getProperty",
+                List.of(Expr.string("morgana." + name), Expr.string(defaultValue)));
     }
 
     /** A static IPv4 address, netmask and gateway, checked when the appliance starts. */

@@ -32,18 +32,24 @@ final class QemuVm implements AutoCloseable {
     }
 
     /**
-     * @param image the folder make build wrote (run-qemu.sh, vmlinuz, initramfs.cpio.gz)
+     * @param image the folder make build wrote (run-qemu.sh, vmlinuz, initramfs.cpio.xz)
      * @param hostPort the host port forwarded to the appliance
      * @param keys extra kernel command line words (boot keys), may be empty
      */
     static QemuVm boot(Path image, int hostPort, String keys, Path workDir) throws IOException {
+        return boot(image, hostPort, keys, "", workDir);
+    }
+
+    /** As {@link #boot(Path, int, String, Path)}, forwarding to {@code guestIp} (empty: QEMU's 10.0.2.15). */
+    static QemuVm boot(Path image, int hostPort, String keys, String guestIp, Path workDir) throws IOException {
         Path console = workDir.resolve("console-" + hostPort + ".log");
         Path monitor = workDir.resolve("monitor-" + hostPort + ".sock");
         List<String> command = new ArrayList<>(List.of(image.resolve("run-qemu.sh").toString(),
                 "-monitor", "unix:" + monitor + ",server,nowait"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(console.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.environment().putAll(Map.of("HOST_PORT", Integer.toString(hostPort), "KEYS", keys));
+        builder.environment().putAll(Map.of("HOST_PORT", Integer.toString(hostPort), "KEYS", keys,
+                "GUEST_IP", guestIp));
         return new QemuVm(builder.start(), console, monitor);
     }
 

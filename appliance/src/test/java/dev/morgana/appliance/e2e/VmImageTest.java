@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TARGET=xen booted under QEMU with software emulation (no KVM here), user networking and a host
  * port forward: the VM serves every site file byte-exact from the crunch store and from the FAT
- * image as its virtio disk, the appliance is the only process, the ACPI power button stops it
- * gracefully, and a bad boot key stops the VM with a failure status.
+ * image as its virtio disk, over the from-scratch stack on a packet socket (NET=direct, DHCP or a
+ * static address from the boot keys) and over the kernel's stack (NET=socket); the appliance is
+ * the only process, the ACPI power button stops it gracefully and powers the VM off, and a bad
+ * boot key powers it off with a failure status on the console.
  */
 class VmImageTest {
 
@@ -51,24 +53,35 @@ class VmImageTest {
         }
     }
 
-    /** Builds (once per test class) the image for {@code fs} into tmp/FS-xen. */
-    private static synchronized Path buildImage(String fs) throws IOException {
-        Path out = tmp.resolve(fs);
-        Path image = out.resolveSibling(fs + "-xen");
+    /** Builds (once per test class) the image with {@code keys} into tmp/LABEL-xen. */
+    private static synchronized Path buildImage(String label, Map<String, String> keys) throws IOException {
+        Path out = tmp.resolve(label);
+        Path image = out.resolveSibling(label + "-xen");
         if (Files.isRegularFile(image.resolve("run-qemu.sh"))) {
             return image;
         }
-        Project.configureAndBuild("www", out, Map.of("TARGET", "xen", "FS", fs, "PORT", "80"));
-        for (String file : List.of("vmlinuz", "initramfs.cpio.gz", "www.xl", "run-qemu.sh")) {
+        Map<String, String> all = new java.util.TreeMap<>(keys);
+        all.putAll(Map.of("TARGET", "xen", "PORT", "80"));
+        Project.configureAndBuild("www", out, all);
+        for (String file : List.of("vmlinuz", "initramfs.cpio.xz", "www.xl", "run-qemu.sh")) {
             assertTrue(Files.isRegularFile(image.resolve(file)), "make build writes " + file);
         }
         return image;
     }
 
+    private static boolean allVmTests(String what) {
+        boolean all = "all".equals(System.getenv("MORGANA_VM_TESTS"));
+        if (!all) {
+            // make test boots two images (a few minutes on 2 cores); make test-vm boots them all.
+            System.out.println("VmImageTest: " + what + " runs with make test-vm (MORGANA_VM_TESTS=all)");
+        }
+        return all;
+    }
+
     @Test
-    @Timeout(420)
-    void crunchImageServesEveryFileRunsAloneAndStopsOnThePowerButton() throws Exception {
-        Path image = buildImage("crunch");
+    @Timeout(480)
+    void directStackWithDhcpServesEveryFileRunsAloneAndPowersOffOnThePowerButton() throws Exception {
+        Path image = buildImage("direct-dhcp", Map.of("FS", "crunch", "NET", "direct", "DHCP", "true"));
         int port = RunningAppliance.freePort();
         try (QemuVm vm = QemuVm.boot(image, port, "", tmp)) {
             servesEveryFile(vm, port);
@@ -76,49 +89,75 @@ class VmImageTest {
             assertTrue(console.contains("Run /opt/morgana/runtime/bin/java as init process"), console);
             assertTrue(console.contains("morgana init: pid 1,"), console);
             assertTrue(console.contains("morgana init: processes [1] "), "only init runs: " + console);
-            assertTrue(console.contains("eth0 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2"), console);
+            assertTrue(console.contains("eth0 up with no kernel address: the from-scratch stack drives it (DHCP)"), console);
+            // QEMU's user network hands out its first address, 10.0.2.15.
+            assertTrue(console.contains("10.0.2.15"), "the DHCP lease is logged: " + console);
 
             vm.monitor("system_powerdown");
             assertTrue(vm.awaitExit(Duration.ofSeconds(90)), "QEMU ends after the power button:\n" + vm.console());
             console = vm.console();
             assertTrue(console.contains("power button pressed"), console);
             assertTrue(console.contains("www: stopping"), "the appliance stops gracefully: " + console);
-            // After the graceful stop the appliance's shutdown hook ends the JVM, PID 1, with status
-            // 0, or the init powers off first (see docs/xen.md); never a failure status.
-            assertTrue(console.contains("exitcode=0x00000000") || console.contains("reboot: Power down"), console);
-            assertFalse(console.contains("exitcode=0x00000100"), console);
+            assertTrue(console.contains("morgana init: stopped cleanly (status 0): powering the VM off"), console);
+            assertTrue(console.contains("reboot: Power down"), console);
+            assertFalse(console.contains("Attempted to kill init"), "PID 1 never exits: " + console);
         }
     }
 
     @Test
-    @Timeout(420)
-    void fatImageIsReadFromTheVirtioDisk() throws Exception {
-        Path image = buildImage("fat");
+    @Timeout(480)
+    void fatImageOverTheKernelStackIsReadFromTheVirtioDisk() throws Exception {
+        Path image = buildImage("fat-socket", Map.of("FS", "fat", "NET", "socket"));
         assertTrue(Files.isRegularFile(image.resolve("htdocs.img")), "the site image is the VM's disk");
         assertTrue(Files.readString(image.resolve("www.xl")).contains("vdev=xvdb,access=ro"), "xl attaches it as xvdb");
         int port = RunningAppliance.freePort();
         try (QemuVm vm = QemuVm.boot(image, port, "", tmp)) {
             servesEveryFile(vm, port);
-            assertTrue(vm.console().contains("morgana init: data/htdocs.img is /dev/vda"), vm.console());
+            String console = vm.console();
+            assertTrue(console.contains("morgana init: data/htdocs.img is /dev/vda"), console);
+            assertTrue(console.contains("eth0 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2"), console);
         }
     }
 
     @Test
-    @Timeout(420)
-    void aBadBootKeyStopsTheVmWithAFailureStatus() throws Exception {
-        // A third boot would push make test past its time budget; BootKeysTest covers the
-        // checks themselves, and make test-vm (MORGANA_VM_TESTS=all) runs this boot too.
-        boolean all = "all".equals(System.getenv("MORGANA_VM_TESTS"));
-        if (!all) {
-            System.out.println("VmImageTest: the bad-boot-key boot runs with make test-vm (MORGANA_VM_TESTS=all)");
+    @Timeout(480)
+    void directStackTakesItsStaticAddressFromTheBootKeys() throws Exception {
+        assumeTrue(allVmTests("the NET=direct static-address boot"), "runs with make test-vm");
+        Path image = buildImage("direct-static", Map.of("FS", "crunch", "NET", "direct"));
+        int port = RunningAppliance.freePort();
+        // Not the configured 10.0.2.15: the boot key must reach the from-scratch stack.
+        try (QemuVm vm = QemuVm.boot(image, port, "morgana.IP=10.0.2.20", "10.0.2.20", tmp)) {
+            servesEveryFile(vm, port);
+            assertTrue(vm.console().contains("eth0 up with no kernel address: the from-scratch stack drives it "
+                    + "(10.0.2.20 netmask 255.255.255.0 gateway 10.0.2.2)"), vm.console());
         }
-        assumeTrue(all, "the bad-boot-key boot runs with make test-vm");
-        Path image = buildImage("crunch");
+    }
+
+    @Test
+    @Timeout(480)
+    void crunchImageOverTheKernelStackServesEveryFile() throws Exception {
+        assumeTrue(allVmTests("the NET=socket FS=crunch boot"), "runs with make test-vm");
+        Path image = buildImage("crunch-socket", Map.of("FS", "crunch", "NET", "socket"));
+        int port = RunningAppliance.freePort();
+        try (QemuVm vm = QemuVm.boot(image, port, "", tmp)) {
+            servesEveryFile(vm, port);
+            assertTrue(vm.console().contains("eth0 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2"), vm.console());
+        }
+    }
+
+    @Test
+    @Timeout(480)
+    void aBadBootKeyPowersTheVmOffWithAFailureStatus() throws Exception {
+        // BootKeysTest covers the checks themselves; this boot shows what the console says.
+        assumeTrue(allVmTests("the bad-boot-key boot"), "runs with make test-vm");
+        Path image = buildImage("crunch-socket", Map.of("FS", "crunch", "NET", "socket"));
         try (QemuVm vm = QemuVm.boot(image, RunningAppliance.freePort(), "morgana.NETMASK=255.255.255.300", tmp)) {
             assertTrue(vm.awaitExit(BOOT), "a bad key stops the VM:\n" + vm.console());
             String console = vm.console();
             assertTrue(console.contains("morgana: boot error: bad value '255.255.255.300' for boot key NETMASK"), console);
-            assertTrue(console.contains("exitcode=0x00000100"), "PID 1 ends with status 1: " + console);
+            assertTrue(console.contains("morgana: stopping the VM with a failure status (1): powering it off"), console);
+            assertTrue(console.contains("reboot: Power down"), console);
+            assertFalse(console.contains("Attempted to kill init"), "PID 1 never exits: " + console);
             assertFalse(console.contains("http: listening"), console);
         }
     }

@@ -78,7 +78,7 @@ public record DebianKernel(Path vmlinuz, Path modules, String release) {
         return Files.readString(modules.resolve("modules.dep"), StandardCharsets.UTF_8);
     }
 
-    private static String run(Path dir, String... command) throws IOException {
+    static String run(Path dir, String... command) throws IOException {
         Files.createDirectories(dir);
         Process process;
         try {
@@ -88,6 +88,7 @@ public record DebianKernel(Path vmlinuz, Path modules, String release) {
                     + switch (command[0]) {
                         case "depmod", "/usr/sbin/depmod" -> "kmod";
                         case "dpkg-deb" -> "dpkg";
+                        case "strip" -> "binutils";
                         default -> "apt";
                     } + "): " + e.getMessage(), e);
         }

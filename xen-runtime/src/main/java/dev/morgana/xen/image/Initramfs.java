@@ -8,18 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
+import org.tukaani.xz.FilterOptions;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.X86Options;
+import org.tukaani.xz.XZ;
+import org.tukaani.xz.XZOutputStream;
 
 /**
- * A deterministic initramfs: a newc cpio archive, gzip-compressed. Entries are written sorted by
+ * A deterministic initramfs: a newc cpio archive, xz-compressed. Entries are written sorted by
  * path (a directory before what it holds), owned by root, with one fixed time, so the same
  * inputs give the same bytes.
  */
 public final class Initramfs {
+
+    private static final int XZ_DICTIONARY = 8 << 20;
 
     private sealed interface Node permits Directory, RegularFile, Symlink, CharDevice {}
 
@@ -100,15 +105,19 @@ public final class Initramfs {
         return java.util.Collections.unmodifiableSet(nodes.keySet());
     }
 
-    /** Writes the gzip-compressed newc archive. */
-    public void writeGzip(OutputStream out) throws IOException {
-        GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024) {
-            {
-                def.setLevel(Deflater.BEST_COMPRESSION);
-            }
-        };
-        writeCpio(gzip);
-        gzip.finish();
+    /**
+     * Writes the archive xz-compressed the way the kernel's unpacker reads it (CONFIG_RD_XZ): the
+     * x86 BCJ filter (the image is mostly x86 code), LZMA2 with an 8 MiB dictionary (the kernel
+     * allocates it while unpacking, so it must stay small beside a 96 MB guest) and a CRC32
+     * check (the kernel's decoder does not do CRC64). Single-threaded, so the bytes are fixed.
+     */
+    public void writeXz(OutputStream out) throws IOException {
+        LZMA2Options lzma2 = new LZMA2Options(LZMA2Options.PRESET_MAX);
+        lzma2.setDictSize(XZ_DICTIONARY);
+        XZOutputStream xz = new XZOutputStream(new NonClosing(out),
+                new FilterOptions[] {new X86Options(), lzma2}, XZ.CHECK_CRC32);
+        writeCpio(xz);
+        xz.finish();
     }
 
     /** Writes the uncompressed newc archive. */
@@ -152,12 +161,13 @@ public final class Initramfs {
         cpio.close();
     }
 
-    /** The compressed archive's bytes. */
-    public byte[] gzipBytes() throws IOException {
+    /** The xz-compressed archive's bytes. */
+    public byte[] xzBytes() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        writeGzip(bytes);
+        writeXz(bytes);
         return bytes.toByteArray();
     }
+
 
     private void parents(String path) {
         int slash = path.lastIndexOf('/');

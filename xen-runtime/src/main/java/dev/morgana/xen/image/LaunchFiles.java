@@ -1,7 +1,8 @@
 package dev.morgana.xen.image;
 
 import dev.morgana.xen.init.BootKeys;
-import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /** The two ways to start the image: an {@code xl} config for Xen and a shell script for QEMU. */
 final class LaunchFiles {
@@ -9,32 +10,44 @@ final class LaunchFiles {
     /**
      * Kernel arguments both use: init is the java binary itself, and what follows
      * {@code --} is its argument: the file holding the JVM's options and the init's class.
+     * {@code rootfstype=ramfs}: the initramfs is otherwise unpacked into a tmpfs limited to half
+     * the RAM, too little for the runtime in a small guest ("Initramfs unpacking failed").
      */
-    static final String INIT_TAIL = "rdinit=/" + XenPackager.RUNTIME + "/bin/java -- @" + XenPackager.INIT_ARGS;
+    static final String INIT_TAIL = "rootfstype=ramfs rdinit=/" + XenPackager.RUNTIME + "/bin/java -- @"
+            + XenPackager.INIT_ARGS;
 
     private LaunchFiles() {}
 
-    static String xlConfig(String name, Path dir, String disk) {
-        String keys = "morgana.IP=" + BootKeys.VM_DEFAULTS.get("IP") + " morgana.NETMASK="
-                + BootKeys.VM_DEFAULTS.get("NETMASK") + " morgana.GATEWAY=" + BootKeys.VM_DEFAULTS.get("GATEWAY");
+    /**
+     * The xl config names its files relative to the image folder, so the folder can move (and
+     * two builds in different places write the same bytes): run {@code xl create} there.
+     */
+    static String xlConfig(String name, Map<String, String> configured, String disk) {
+        StringBuilder keys = new StringBuilder();
+        for (String key : List.of("IP", "NETMASK", "GATEWAY")) {
+            keys.append(keys.isEmpty() ? "" : " ").append("morgana.").append(key).append('=')
+                    .append(configured.getOrDefault(key, BootKeys.VM_DEFAULTS.get(key)));
+        }
         return """
-                # xl create %1$s.xl: the "%1$s" appliance as a Xen guest. Written by `make build` (TARGET=xen).
+                # cd to this folder, then xl create %1$s.xl: the "%1$s" appliance as a Xen guest (the
+                # paths below are relative to this folder). Written by `make build` (TARGET=xen).
                 # Boot keys go in extra as morgana.KEY=value before the "--": IP, NETMASK, GATEWAY
                 # (set them for your bridge's network), DISK; configure-time keys are compiled in.
-                # A clean stop (xl shutdown) powers off; a boot error or crash ends in on_crash.
+                # Every stop powers off (xl shutdown: status 0; a boot error prints a failure status on
+                # the console first); only a kernel crash ends in on_crash.
                 name = "%1$s"
                 type = "pv"
-                kernel = "%2$s/vmlinuz"
-                ramdisk = "%2$s/initramfs.cpio.gz"
-                extra = "console=hvc0 panic=-1 %3$s %4$s"
-                memory = %5$d
+                kernel = "vmlinuz"
+                ramdisk = "%6$s"
+                extra = "console=hvc0 panic=-1 %2$s %3$s"
+                memory = %4$d
                 vcpus = 1
                 vif = [ 'bridge=xenbr0' ]
-                %6$son_poweroff = "destroy"
+                %5$son_poweroff = "destroy"
                 on_reboot = "destroy"
                 on_crash = "destroy"
-                """.formatted(name, dir, keys, INIT_TAIL, XenPackager.MEMORY_MB,
-                disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + dir + "/" + disk + "' ]\n");
+                """.formatted(name, keys, INIT_TAIL, XenPackager.MEMORY_MB,
+                disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + disk + "' ]\n", XenPackager.INITRAMFS);
     }
 
     static String qemuScript(String name, String port, String disk) {
@@ -43,18 +56,19 @@ final class LaunchFiles {
                 # Boots the "%1$s" VM image under QEMU with software emulation. Written by `make build` (TARGET=xen).
                 # The console is this terminal (ttyS0; Ctrl-A X quits). The site is on http://127.0.0.1:$HOST_PORT/.
                 #   HOST_PORT  host port forwarded to the appliance's port %2$s (default 8080)
-                #   KEYS       extra boot keys, e.g. KEYS="morgana.IP=10.0.2.15"
+                #   KEYS       extra boot keys, e.g. KEYS="morgana.IP=10.0.2.20"
+                #   GUEST_IP   the guest address the port forward goes to (default QEMU's 10.0.2.15)
                 #   MEMORY     guest RAM in MB (default %3$d)
                 # Further arguments go to qemu-system-x86_64 (e.g. -monitor unix:/tmp/m.sock,server,nowait).
                 here=$(cd "$(dirname "$0")" && pwd)
                 exec qemu-system-x86_64 -accel tcg -m "${MEMORY:-%3$d}" -nographic -no-reboot \\
-                  -kernel "$here/vmlinuz" -initrd "$here/initramfs.cpio.gz" \\
+                  -kernel "$here/vmlinuz" -initrd "$here/%6$s" \\
                   -append "console=ttyS0 panic=-1 ${KEYS:-} %4$s" \\
-                  -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-:%2$s" \\
+                  -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:%2$s" \\
                   -device virtio-net-pci,netdev=net0 \\
                 %5$s  "$@"
                 """.formatted(name, port, XenPackager.MEMORY_MB, INIT_TAIL, disk == null ? ""
                 : "  -drive \"if=none,id=site,format=raw,readonly=on,file=$here/" + disk + "\" \\\n"
-                + "  -device virtio-blk-pci,drive=site \\\n");
+                + "  -device virtio-blk-pci,drive=site \\\n", XenPackager.INITRAMFS);
     }
 }

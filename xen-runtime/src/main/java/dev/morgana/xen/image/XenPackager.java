@@ -24,7 +24,7 @@ import java.util.jar.JarInputStream;
  * ({@code build/www-xen} for {@code build/www}):
  * <ul>
  * <li>{@code vmlinuz}: Debian's cloud kernel (Xen PV/PVH, virtio);</li>
- * <li>{@code initramfs.cpio.gz}: the jlinked runtime, the glibc files it needs, the kernel
+ * <li>{@code initramfs.cpio.xz}: the VM's jlinked runtime ({@link VmRuntime}), the glibc files it needs, the kernel
  *     modules the VM needs with their dependencies, the appliance's jars and data, and the init
  *     ({@link Init}: the JVM is PID 1, then runs the generated Main);</li>
  * <li>{@code NAME.xl}: an {@code xl create} config; {@code run-qemu.sh}: boots the same image
@@ -41,8 +41,16 @@ public final class XenPackager {
     public static final String RUNTIME = "opt/morgana/runtime";
     public static final String INIT_CLASSES = "opt/morgana/init";
     public static final String INIT_ARGS = "/etc/morgana/init.args";
-    /** Guest RAM: the initramfs is unpacked into RAM and stays there. */
+    /** The initramfs file: xz-compressed newc cpio. */
+    public static final String INITRAMFS = "initramfs.cpio.xz";
+    /** Guest RAM: the initramfs is unpacked into RAM and stays there (49 MB of it); docs/xen.md, "Memory". */
     public static final int MEMORY_MB = 256;
+    /**
+     * JVM options for a 96 MB guest: a small heap, C1 only (less memory and quicker warm-up under
+     * emulation), bounded metaspace, code cache and direct buffers.
+     */
+    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-Xss512k", "-XX:TieredStopAtLevel=1",
+            "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m");
 
     private static final String INIT_PACKAGE = Init.class.getPackageName().replace('.', '/') + "/";
 
@@ -74,12 +82,7 @@ public final class XenPackager {
             image.directory(mountPoint, 0755);
         }
         image.charDevice("dev/console", 0600, 5, 1);
-        image.tree(RUNTIME, out.resolve("runtime"));
-        // Class data sharing: under software emulation it cuts the JVM's start by seconds.
-        Path work = out.resolve("work");
-        Files.createDirectories(work);
-        image.file(RUNTIME + "/lib/server/classes.jsa", ClassDataArchive.dump(out.resolve("runtime"), jvmOptions,
-                work.resolve("xen-classes.jsa")), 0644);
+        image.tree(RUNTIME, VmRuntime.link(out.resolve("runtime"), kernelCache.resolveSibling("xen-runtimes"), progress));
         for (String library : systemLibraries) {
             // The real file at the path the loader asks for (Debian's /lib64 and /lib are links).
             image.file(library.substring(1), Path.of(library).toRealPath(), 0755);
@@ -122,14 +125,14 @@ public final class XenPackager {
 
         Path kernelCopy = dir.resolve("vmlinuz");
         Files.copy(kernel.vmlinuz(), kernelCopy, StandardCopyOption.REPLACE_EXISTING);
-        Path initramfs = dir.resolve("initramfs.cpio.gz");
+        Path initramfs = dir.resolve(INITRAMFS);
         try (var stream = Files.newOutputStream(initramfs)) {
-            image.writeGzip(stream);
+            image.writeXz(stream);
         }
         String port = keys.getOrDefault("PORT", "8080");
         String disk = disks.isEmpty() ? null : Path.of(disks.getFirst()).getFileName().toString();
         Path xl = dir.resolve(name + ".xl");
-        Files.writeString(xl, LaunchFiles.xlConfig(name, dir.toAbsolutePath(), disk), StandardCharsets.UTF_8);
+        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk), StandardCharsets.UTF_8);
         Path qemu = dir.resolve("run-qemu.sh");
         Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -143,7 +146,7 @@ public final class XenPackager {
     /** The java launcher's argument file: init is the java binary, the kernel passes it @this file. */
     static String initArgs(List<String> jvmOptions, List<Path> classPath) {
         List<String> args = new ArrayList<>(jvmOptions);
-        args.add("-Xshare:auto");
+        args.addAll(VM_JVM_OPTIONS);
         args.add("--enable-native-access=ALL-UNNAMED");
         args.add("-Dmorgana.home=" + Init.HOME);
         List<String> cp = new ArrayList<>();

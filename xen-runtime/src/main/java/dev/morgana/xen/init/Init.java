@@ -1,5 +1,6 @@
 package dev.morgana.xen.init;
 
+import dev.morgana.types.JobRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
@@ -18,9 +19,10 @@ import java.util.SortedMap;
  * configures the network for NET=socket, attaches the site disk for FS=fat, then runs the
  * generated {@code Main} on this same JVM. No other process is ever started.
  *
- * <p>A bad key or a failed step prints {@code morgana: boot error: ...} on the console and ends
- * PID 1 with status 1: the kernel panics ("Attempted to kill init! exitcode=0x00000100"), which
- * with {@code panic=-1} stops QEMU ({@code -no-reboot}) and makes Xen apply {@code on_crash}.
+ * <p>PID 1 never exits (the kernel would panic): a clean stop (ACPI power button, {@code xl
+ * shutdown}, SIGTERM) powers the VM off after the appliance has stopped, logging status 0; a bad
+ * key, a failed step or a failed start prints {@code morgana: boot error: ...} or the appliance's
+ * error, then a failure status, and powers off too.
  */
 public final class Init {
 
@@ -53,16 +55,13 @@ public final class Init {
             SortedMap<String, String> keys = BootKeys.resolve(configured, read(Path.of("/proc/cmdline")));
             log("init: keys " + keys);
             loadModules();
-            if ("socket".equals(keys.get("NET"))) {
-                String nic = waitForNic();
-                KernelNetwork.configure(nic, keys.get("IP"), keys.get("NETMASK"), keys.get("GATEWAY"));
-                log("init: " + nic + " " + keys.get("IP") + " netmask " + keys.get("NETMASK") + " gateway "
-                        + keys.get("GATEWAY"));
-            }
+            configureNetwork(keys);
             attachDisks(keys.get("DISK"));
             PowerRequests.listen();
+            // PID 1 must never exit: every end of the appliance powers the VM off instead.
+            JobRunner.onStopped(Init::powerOff);
             log("init: processes " + userProcesses() + " (only init: the appliance runs in pid 1)");
-            log("init: starting the appliance at uptime " + uptime() + " s");
+            log("init: starting the appliance at uptime " + uptime() + " s, " + memory());
         } catch (Exception | LinkageError e) {
             fail(e);
         }
@@ -74,12 +73,36 @@ public final class Init {
             fail(e);
         }
         // Main returns when every job has ended, or when a stop request interrupted them: then the
-        // appliance's shutdown hook is closing the devices and ends the JVM itself (PID 1 exits,
-        // see docs/xen.md). Let it finish; power off here if it does not.
+        // appliance's shutdown hook is closing the devices and powers off (JobRunner.onStopped).
+        // Let it finish; power off here if it does not.
         awaitShutdownHooks();
-        log("init: the appliance has ended; powering off");
-        IOException refused = Linux.powerOff();
-        fail(refused);
+        log("init: the appliance has ended");
+        powerOff(0);
+    }
+
+    /**
+     * NET=socket: the kernel's stack gets the address. NET=direct: the kernel's stack gets none;
+     * the link is only brought up, and the from-scratch stack drives it through a packet socket.
+     * Either way the network keys reach Main as system properties {@code morgana.IP} (and
+     * NETMASK, GATEWAY), so boot keys override the configured address (configs/www/config.java).
+     */
+    private static void configureNetwork(SortedMap<String, String> keys) throws IOException, InterruptedException {
+        for (String key : List.of("IP", "NETMASK", "GATEWAY")) {
+            System.setProperty("morgana." + key, keys.get(key));
+        }
+        String net = keys.get("NET");
+        if ("socket".equals(net)) {
+            String nic = waitForNic();
+            KernelNetwork.configure(nic, keys.get("IP"), keys.get("NETMASK"), keys.get("GATEWAY"));
+            log("init: " + nic + " " + keys.get("IP") + " netmask " + keys.get("NETMASK") + " gateway "
+                    + keys.get("GATEWAY"));
+        } else if ("direct".equals(net)) {
+            String nic = waitForNic();
+            KernelNetwork.linkUpWithoutAddress(nic);
+            log("init: " + nic + " up with no kernel address: the from-scratch stack drives it ("
+                    + ("true".equals(keys.get("DHCP")) ? "DHCP" : keys.get("IP") + " netmask " + keys.get("NETMASK")
+                    + " gateway " + keys.get("GATEWAY")) + ")");
+        }
     }
 
     private static void awaitShutdownHooks() {
@@ -177,6 +200,18 @@ public final class Init {
         return pids;
     }
 
+    /** MemTotal and MemAvailable from /proc/meminfo: what the initramfs and kernel leave the JVM. */
+    private static String memory() {
+        try {
+            return read(Path.of("/proc/meminfo")).lines()
+                    .filter(l -> l.startsWith("MemTotal:") || l.startsWith("MemAvailable:"))
+                    .map(l -> l.replaceAll("\\s+", " "))
+                    .reduce((a, b) -> a + ", " + b).orElse("no meminfo");
+        } catch (IOException e) {
+            return "no meminfo";
+        }
+    }
+
     static String uptime() {
         try {
             return read(Path.of("/proc/uptime")).split(" ")[0];
@@ -199,8 +234,23 @@ public final class Init {
     private static void fail(Throwable e) {
         String message = e.getMessage() != null ? e.getMessage() : e.toString();
         System.out.println("morgana: boot error: " + message);
-        System.out.println("morgana: stopping the VM with a failure status");
         System.out.flush();
-        Runtime.getRuntime().halt(1);
+        powerOff(1);
+    }
+
+    /**
+     * Ends the VM: logs the status (0 success, else failure) on the console, flushes the disks
+     * and powers off with reboot(2). PID 1 never exits (that would panic the kernel); if the
+     * kernel refuses to power off, the JVM halts with the status as a last resort.
+     */
+    static void powerOff(int status) {
+        System.out.println(status == 0
+                ? "morgana init: stopped cleanly (status 0): powering the VM off"
+                : "morgana: stopping the VM with a failure status (" + status + "): powering it off");
+        System.out.flush();
+        IOException refused = Linux.powerOff();
+        System.out.println("morgana: power off refused (" + refused.getMessage() + "): halting with status " + status);
+        System.out.flush();
+        Runtime.getRuntime().halt(status);
     }
 }

@@ -5,6 +5,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Configures the kernel's own IPv4 stack for NET=socket with the classic interface ioctls
@@ -48,6 +50,23 @@ final class KernelNetwork {
             sockaddr(route.asSlice(40), "0.0.0.0");
             route.set(ValueLayout.JAVA_SHORT, 56, (short) (RTF_UP | RTF_GATEWAY));
             Linux.ioctl(fd, SIOCADDRT, route, "SIOCADDRT default via " + gateway);
+        } finally {
+            Linux.close(fd);
+        }
+    }
+
+    /**
+     * NET=direct: brings {@code device} up (frames flow to packet sockets) but gives the kernel's
+     * stack no address and turns its IPv6 off on it, so the kernel never answers on this link.
+     */
+    static void linkUpWithoutAddress(String device) throws IOException {
+        Path ipv6 = Path.of("/proc/sys/net/ipv6/conf", device, "disable_ipv6");
+        if (Files.exists(ipv6)) {
+            Files.writeString(ipv6, "1\n");
+        }
+        int fd = Linux.socket(AF_INET, SOCK_DGRAM);
+        try (Arena arena = Arena.ofConfined()) {
+            up(fd, arena, device);
         } finally {
             Linux.close(fd);
         }

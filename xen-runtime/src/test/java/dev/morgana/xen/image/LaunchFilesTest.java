@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,17 +13,17 @@ import org.junit.jupiter.api.Timeout;
 class LaunchFilesTest {
 
     @Test
-    void theXlConfigNamesKernelRamdiskKeysMemoryNetworkDiskAndCrashAction() {
-        String xl = LaunchFiles.xlConfig("www", Path.of("/srv/www-xen"), "htdocs.img");
-        for (String line : List.of("name = \"www\"", "type = \"pv\"", "kernel = \"/srv/www-xen/vmlinuz\"",
-                "ramdisk = \"/srv/www-xen/initramfs.cpio.gz\"", "memory = 256", "vif = [ 'bridge=xenbr0' ]",
-                "disk = [ 'format=raw,vdev=xvdb,access=ro,target=/srv/www-xen/htdocs.img' ]",
+    void theXlConfigNamesKernelRamdiskTheConfiguredAddressMemoryNetworkDiskAndCrashAction() {
+        String xl = LaunchFiles.xlConfig("www", Map.of("IP", "10.9.0.2", "GATEWAY", "10.9.0.1"), "htdocs.img");
+        for (String line : List.of("name = \"www\"", "type = \"pv\"", "kernel = \"vmlinuz\"",
+                "ramdisk = \"initramfs.cpio.xz\"", "memory = " + XenPackager.MEMORY_MB, "vif = [ 'bridge=xenbr0' ]",
+                "disk = [ 'format=raw,vdev=xvdb,access=ro,target=htdocs.img' ]",
                 "on_crash = \"destroy\"")) {
             assertTrue(xl.contains(line + "\n"), line + " in\n" + xl);
         }
-        assertTrue(xl.contains("extra = \"console=hvc0 panic=-1 morgana.IP=10.0.2.15 morgana.NETMASK=255.255.255.0"
-                + " morgana.GATEWAY=10.0.2.2 rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
-        assertFalse(LaunchFiles.xlConfig("www", Path.of("/srv"), null).contains("\ndisk ="), "no disk for FS=crunch");
+        assertTrue(xl.contains("extra = \"console=hvc0 panic=-1 morgana.IP=10.9.0.2 morgana.NETMASK=255.255.255.0"
+                + " morgana.GATEWAY=10.9.0.1 rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
+        assertFalse(LaunchFiles.xlConfig("www", Map.of(), null).contains("\ndisk ="), "no disk for FS=crunch");
     }
 
     @Test
@@ -30,8 +31,8 @@ class LaunchFilesTest {
         String script = LaunchFiles.qemuScript("www", "80", "htdocs.img");
         assertTrue(script.startsWith("#!/bin/sh\n"), script);
         assertTrue(script.contains("-accel tcg"), script);
-        assertTrue(script.contains("hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-:80"), script);
-        assertTrue(script.contains("console=ttyS0 panic=-1 ${KEYS:-} rdinit=/opt/morgana/runtime/bin/java"), script);
+        assertTrue(script.contains("hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:80"), script);
+        assertTrue(script.contains("console=ttyS0 panic=-1 ${KEYS:-} rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java"), script);
         assertTrue(script.contains("file=$here/htdocs.img"), script);
         assertFalse(LaunchFiles.qemuScript("www", "80", null).contains("-drive"), "no disk for FS=crunch");
     }
