@@ -23,6 +23,7 @@ needs=(
     "faketime faketime"
     "qemu-system-x86_64 qemu-system-x86"
     "depmod kmod"
+    "strip binutils"
 )
 
 missing=()
