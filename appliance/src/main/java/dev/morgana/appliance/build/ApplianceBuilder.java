@@ -129,7 +129,7 @@ public final class ApplianceBuilder {
         classPath.add(appJar);
         progress.accept("app: " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
         ClassReachability.Reach reach = ClassReachability.from("Main", classPath);
-        classPath = dropUnreachedLibraries(classPath, reach.jars(), modules, progress);
+        classPath = dropUnreachedLibraries(classPath, reach, modules, progress);
 
         RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
         SortedSet<String> jdkModules = reach.jdkModules();
@@ -185,20 +185,27 @@ public final class ApplianceBuilder {
     /**
      * Removes from {@code lib/} the third-party jars that hold no class the generated Main can
      * reach (Netty's transport and handler jars come along as codec-http's dependencies, but the
-     * HTTP server uses only its vocabulary classes). Morgana's own module jars stay: the
-     * manifest chose them.
+     * HTTP server uses only its vocabulary classes), and shrinks the others to their reachable
+     * classes. Morgana's own module jars stay whole: the manifest chose them.
      */
-    private static List<Path> dropUnreachedLibraries(List<Path> classPath, List<Path> reachedJars,
+    private static List<Path> dropUnreachedLibraries(List<Path> classPath, ClassReachability.Reach reach,
                                                      SortedSet<String> modules, Consumer<String> progress)
             throws IOException {
-        Set<Path> reached = Set.copyOf(reachedJars);
+        Set<Path> reached = Set.copyOf(reach.jars());
         List<Path> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         for (Path jar : classPath) {
             String file = jar.getFileName().toString();
             boolean ours = file.endsWith("-app.jar") || modules.stream().anyMatch(m -> file.startsWith(m + "-"));
-            if (ours || reached.contains(jar)) {
+            if (ours) {
                 kept.add(jar);
+            } else if (reached.contains(jar)) {
+                kept.add(jar);
+                if (!JarShrinker.isSigned(jar)) {
+                    int removed = JarShrinker.shrink(jar, reach.classes().get(jar));
+                    progress.accept("link: " + file + " keeps " + reach.classes().get(jar).size()
+                            + " reachable classes, " + removed + " removed");
+                }
             } else {
                 Files.delete(jar);
                 dropped.add(file);

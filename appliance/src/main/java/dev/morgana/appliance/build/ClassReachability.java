@@ -57,8 +57,10 @@ public final class ClassReachability {
      *
      * @param jars the jars holding at least one reachable class, in class-path order
      * @param jdkModules the JDK modules holding a reachable class, sorted
+     * @param classes the reachable classes on the class path, by the jar that provides them
+     *                (internal names: "io/netty/util/AsciiString")
      */
-    public record Reach(List<Path> jars, SortedSet<String> jdkModules) {}
+    public record Reach(List<Path> jars, SortedSet<String> jdkModules, Map<Path, SortedSet<String>> classes) {}
 
     /**
      * @param mainClass the binary name of the entry point ("Main")
@@ -105,7 +107,11 @@ public final class ClassReachability {
                 f.close();
             }
         }
-        return new Reach(classPath.stream().filter(jars::contains).toList(), modules);
+        Map<Path, SortedSet<String>> classes = new HashMap<>();
+        for (String name : reached) {
+            classes.computeIfAbsent(index.jarOf().get(name), k -> new TreeSet<>()).add(name);
+        }
+        return new Reach(classPath.stream().filter(jars::contains).toList(), modules, classes);
     }
 
     /**
