@@ -23,14 +23,14 @@ public final class RuntimeLinker {
 
 
     /** Changes whenever the way runtimes are made changes, so cached ones are not reused. */
-    private static final String RECIPE = "strip-unneeded-1";
+    private static final String RECIPE = "strip-unneeded-2";
 
     /**
-     * Files jlink copies that an appliance never runs: other tools' launchers, the class list
-     * only a CDS dump reads (the AOT cache is trained from a real run), the exec helper, the
-     * jrt file system for other JDKs, and the signal-chaining library (only for LD_PRELOAD).
+     * Files jlink copies that an appliance never runs: other tools' launchers, the exec helper,
+     * the jrt file system for other JDKs, and the signal-chaining library (only for LD_PRELOAD).
+     * lib/classlist stays: the VM image's CDS dump reads it.
      */
-    private static final List<String> UNUSED_FILES = List.of("**/bin/keytool", "**/bin/jfr", "**/lib/classlist",
+    private static final List<String> UNUSED_FILES = List.of("**/bin/keytool", "**/bin/jfr",
             "**/lib/jexec", "**/lib/jrt-fs.jar", "**/libjsig.so");
 
     private final Path cache;
