@@ -47,6 +47,36 @@ else
     build_side b env TZ=Pacific/Chatham sh -c 'umask 077; exec "$@"' sh
 fi
 
+# Without diffoscope: for tar archives (an OCI image's layers too), the members that differ.
+listing() { # archive -> "mode owner size name sha256" per member, layers of an OCI archive expanded
+    local dir; dir=$(mktemp -d "$work/list.XXXXXX")
+    case "$1" in
+        *.tar.gz|*.tgz) tar -C "$dir" -xzf "$1" ;;
+        *.tar) tar -C "$dir" -xf "$1" ;;
+        *) return 1 ;;
+    esac
+    if [ -f "$dir/manifest.json" ]; then # an image: unpack its layers, named by their order
+        local n=0
+        for digest in $(sed 's/.*"Layers":\[\([^]]*\)\].*/\1/' "$dir/manifest.json" | grep -o '[0-9a-f]\{64\}'); do
+            n=$((n + 1))
+            mkdir -p "$dir/layer-$n"
+            tar -C "$dir/layer-$n" -xzf "$dir/blobs/sha256/$digest"
+        done
+        local config; config=$(grep -o '"Config":"blobs/sha256/[0-9a-f]*' "$dir/manifest.json" | grep -o '[0-9a-f]\{64\}')
+        cp "$dir/blobs/sha256/$config" "$dir/config.json"
+        rm -rf "$dir/blobs"
+    fi
+    (cd "$dir" && find . -type f -printf '%m %s %p\n' | sort -k3 | while read -r mode size path; do
+        echo "$mode $size $path $(sha256sum "$path" | cut -c1-16)"
+    done)
+}
+show_difference() {
+    if listing "$1" > "$work/list-a" 2>/dev/null && listing "$2" > "$work/list-b" 2>/dev/null; then
+        echo "    members that differ (mode size path sha256; < first build, > second):"
+        diff "$work/list-a" "$work/list-b" | grep '^[<>]' | head -40 | sed 's/^/    /' || true
+    fi
+}
+
 status=0
 printf '%-48s %-8s %s\n' "artefact" "result" "sha256"
 for file in $(cd "$work/a/out" && ls | sort); do
@@ -59,6 +89,8 @@ for file in $(cd "$work/a/out" && ls | sort); do
         status=1
         if command -v diffoscope >/dev/null; then
             diffoscope --max-report-size 200000 "$work/a/out/$file" "$work/b/out/$file" | head -100 || true
+        else
+            show_difference "$work/a/out/$file" "$work/b/out/$file"
         fi
     fi
 done

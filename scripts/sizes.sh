@@ -31,3 +31,21 @@ else
 fi
 echo
 echo "of which: runtime $(mib "$runtime") MiB, jars $(mib "$lib") MiB, site data in jars/data $(mib "$data") MiB + crunch store in the app jar"
+if [ -f "${dir}-oci.tar" ]; then
+    # Where the image's compressed bytes go: every file of every layer, gzip -9 on its own.
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    tar -C "$tmp" -xf "${dir}-oci.tar"
+    mkdir "$tmp/fs"
+    for blob in "$tmp"/blobs/sha256/*; do
+        gzip -t "$blob" 2>/dev/null && tar -C "$tmp/fs" -xzf "$blob"
+    done
+    echo
+    echo "| largest files in the OCI image | bytes | gzip -9 bytes |"
+    echo "|---|---|---|"
+    (cd "$tmp/fs" && find . -type f -printf '%s %P\n' | sort -rn | head -40 | while read -r size path; do
+        echo "$(gzip -9c "$path" | wc -c) $size $path"
+    done) | sort -rn | head -12 | awk '{ printf "| /%s | %d | %d |\n", $3, $2, $1 }'
+    total=$(cd "$tmp/fs" && find . -type f -exec cat {} + | wc -c)
+    echo "| all $(find "$tmp/fs" -type f | wc -l) files | $total | |"
+fi

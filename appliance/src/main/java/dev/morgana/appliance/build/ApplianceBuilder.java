@@ -45,10 +45,14 @@ public final class ApplianceBuilder {
 
     /**
      * JVM options every appliance runs with: a small heap manager, a hard stop on OOM, and the
-     * FFM calls our devices make (TAP, block device sizes).
+     * FFM calls our devices make (TAP, block device sizes). Allowing sun.misc.Unsafe's memory
+     * access lets Netty (whose constants the HTTP server uses) pick its Unsafe-based buffer
+     * cleaner when its classes initialise; otherwise, with native access enabled, Netty 4.2
+     * links malloc and free through FFM at start, which cost about 150 ms of start-up for a
+     * feature the appliance never uses (measured with -Xlog:class+load, docs/benchmarks.md).
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-            "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED");
+            "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
 
     private ApplianceBuilder() {}
 
@@ -124,9 +128,12 @@ public final class ApplianceBuilder {
         DeterministicJar.write(appJar, appEntries, stored);
         classPath.add(appJar);
         progress.accept("app: " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
+        ClassReachability.Reach reach = ClassReachability.from("Main", classPath);
+        classPath = dropUnreachedLibraries(classPath, reach, modules, progress);
 
         RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
-        SortedSet<String> jdkModules = runtimes.modulesFor(classPath);
+        SortedSet<String> jdkModules = reach.jdkModules();
+        progress.accept("link: JDK modules " + String.join(",", jdkModules) + " (those holding a class Main reaches)");
         Path runtime = out.resolve("runtime");
         FileTrees.delete(runtime);
         linkTree(runtimes.link(jdkModules), runtime);
@@ -138,7 +145,10 @@ public final class ApplianceBuilder {
         command.add("Main");
         Path cache = out.resolve("cache");
         FileTrees.delete(cache);
-        if (train) {
+        String untrainable = untrainable(manifest.keys());
+        if (train && untrainable != null) {
+            progress.accept("aot: no training run (" + untrainable + "); the appliance starts without an AOT cache");
+        } else if (train) {
             String port = manifest.keys().get("PORT");
             AotTrainer.train(out, name, command, port == null ? 0 : Integer.parseInt(port), progress);
         }
@@ -173,6 +183,41 @@ public final class ApplianceBuilder {
             default -> throw new IOException("TARGET=" + target + " cannot be built yet (unix, docker and xen can)");
         }
         return new Result(launcher, List.copyOf(classPath), jdkModules, tarball, image);
+    }
+
+    /**
+     * Removes from {@code lib/} the third-party jars that hold no class the generated Main can
+     * reach (Netty's transport and handler jars come along as codec-http's dependencies, but the
+     * HTTP server uses only its vocabulary classes), and shrinks the others to their reachable
+     * classes. Morgana's own module jars stay whole: the manifest chose them.
+     */
+    private static List<Path> dropUnreachedLibraries(List<Path> classPath, ClassReachability.Reach reach,
+                                                     SortedSet<String> modules, Consumer<String> progress)
+            throws IOException {
+        Set<Path> reached = Set.copyOf(reach.jars());
+        List<Path> kept = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (Path jar : classPath) {
+            String file = jar.getFileName().toString();
+            boolean ours = file.endsWith("-app.jar") || modules.stream().anyMatch(m -> file.startsWith(m + "-"));
+            if (ours) {
+                kept.add(jar);
+            } else if (reached.contains(jar)) {
+                kept.add(jar);
+                if (!JarShrinker.isSigned(jar)) {
+                    int removed = JarShrinker.shrink(jar, reach.classes().get(jar));
+                    progress.accept("link: " + file + " keeps " + reach.classes().get(jar).size()
+                            + " reachable classes, " + removed + " removed");
+                }
+            } else {
+                Files.delete(jar);
+                dropped.add(file);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            progress.accept("link: dropped " + String.join(", ", dropped) + " (no class reachable from Main)");
+        }
+        return kept;
     }
 
     /** The git commit the sources are at, or "unknown" outside a git checkout. */
@@ -218,6 +263,21 @@ public final class ApplianceBuilder {
                 throw new IOException("the generated Main does not compile against the linked modules:\n" + errors);
             }
         }
+    }
+
+    /**
+     * Why a training run on this machine cannot exercise the appliance, or null if it can: the VM
+     * image does not use the cache (its JVM is another runtime), and NET=direct listens on a TAP
+     * address that the build machine need not have.
+     */
+    private static String untrainable(java.util.Map<String, String> keys) {
+        if ("xen".equals(keys.get("TARGET"))) {
+            return "TARGET=xen: the VM's runtime does not use it";
+        }
+        if ("direct".equals(keys.get("NET"))) {
+            return "NET=direct: the appliance is reached over a TAP device, not on this machine's loopback";
+        }
+        return null;
     }
 
     private static Path writeLauncher(Path out, String name, List<Path> classPath) throws IOException {

@@ -75,7 +75,20 @@ public final class AotTrainer {
         return cache;
     }
 
-    /** Waits for the port, then sends one HTTP request and reads the answer. */
+    /**
+     * What the training run asks, so the cache holds the classes (and the JIT the profiles) of
+     * the paths a real visitor takes: a page, a compressed page, a HEAD, a conditional request
+     * and a miss.
+     */
+    private static final List<String> TRAINING_REQUESTS = List.of(
+            "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\n\r\n",
+            "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: localhost\r\nIf-None-Match: \"training\"\r\n\r\n",
+            "GET /no-such-page HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    private static final int TRAINING_ROUNDS = 20;
+
+    /** Waits for the port, then sends the training requests a few times, reading every answer. */
     private static void exercise(int port, Process process) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
         while (true) {
@@ -84,19 +97,26 @@ public final class AotTrainer {
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                socket.setSoTimeout(10_000);
-                OutputStream o = socket.getOutputStream();
-                o.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                socket.shutdownOutput();
-                try (InputStream in = socket.getInputStream()) {
-                    in.transferTo(OutputStream.nullOutputStream());
-                }
-                return;
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("the appliance did not listen on port " + port + " within 60 s");
                 }
                 Thread.sleep(100);
+                continue;
+            }
+            break;
+        }
+        for (int round = 0; round < TRAINING_ROUNDS; round++) {
+            // One keep-alive connection per round, pipelined: the last request closes it.
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                socket.setSoTimeout(10_000);
+                OutputStream o = socket.getOutputStream();
+                o.write(String.join("", TRAINING_REQUESTS).getBytes(StandardCharsets.US_ASCII));
+                socket.shutdownOutput(); // an appliance that is not an HTTP server (echo) ends too
+                try (InputStream in = socket.getInputStream()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
             }
         }
     }

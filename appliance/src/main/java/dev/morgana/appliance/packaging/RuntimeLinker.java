@@ -1,9 +1,7 @@
 package dev.morgana.appliance.packaging;
 
 import dev.morgana.appliance.FileTrees;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,17 +11,27 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.spi.ToolProvider;
 
 /**
- * Builds a Java runtime holding only the JDK modules an appliance's jars use: jdeps finds
- * them from the jars themselves (no hand-kept list), jlink links them. Runtimes are cached by
+ * Builds a Java runtime holding only the JDK modules an appliance uses (found by
+ * {@code ClassReachability} from the classes its Main reaches, no hand-kept list): jlink links
+ * them, without the files an appliance never runs, and the native code is stripped. Runtimes are cached by
  * module set, since many appliances share one and jlink takes seconds.
  */
 public final class RuntimeLinker {
 
+
+    /** Changes whenever the way runtimes are made changes, so cached ones are not reused. */
+    private static final String RECIPE = "strip-unneeded-2";
+
+    /**
+     * Files jlink copies that an appliance never runs: other tools' launchers, the exec helper,
+     * the jrt file system for other JDKs, and the signal-chaining library (only for LD_PRELOAD).
+     * lib/classlist stays: the VM image's CDS dump reads it.
+     */
+    private static final List<String> UNUSED_FILES = List.of("**/bin/keytool", "**/bin/jfr",
+            "**/lib/jexec", "**/lib/jrt-fs.jar", "**/libjsig.so");
 
     private final Path cache;
     private final Consumer<String> progress;
@@ -37,31 +45,12 @@ public final class RuntimeLinker {
         this.progress = progress;
     }
 
-    /** The JDK modules {@code jars} need, found by jdeps, sorted. */
-    public SortedSet<String> modulesFor(List<Path> jars) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--print-module-deps", "--ignore-missing-deps", "-q",
-                "--multi-release", Integer.toString(Runtime.version().feature()), "--class-path",
-                String.join(java.io.File.pathSeparator, jars.stream().map(Path::toString).toList())));
-        jars.forEach(j -> args.add(j.toString()));
-        String out = runTool("jdeps", args);
-        SortedSet<String> modules = new TreeSet<>();
-        for (String module : out.strip().split(",")) {
-            if (!module.isBlank()) {
-                modules.add(module.strip());
-            }
-        }
-        if (modules.isEmpty()) {
-            modules.add("java.base");
-        }
-        return modules;
-    }
-
     /**
      * Returns a runtime with exactly {@code modules}, linking it into the cache if needed. The
      * returned directory must not be modified: copy it.
      */
     public Path link(SortedSet<String> modules) throws IOException {
-        String key = digest(String.join(",", modules) + "|" + Runtime.version());
+        String key = digest(String.join(",", modules) + "|" + Runtime.version() + "|" + RECIPE);
         Path runtime = cache.resolve(key);
         if (Files.isExecutable(runtime.resolve("bin/java"))) {
             progress.accept("runtime: cached " + String.join(",", modules));
@@ -73,9 +62,43 @@ public final class RuntimeLinker {
         progress.accept("runtime: jlink " + String.join(",", modules) + " (takes a few seconds)");
         runJlink(List.of("--add-modules", String.join(",", modules),
                 "--strip-debug", "--no-header-files", "--no-man-pages",
+                "--exclude-files=" + String.join(",", UNUSED_FILES),
                 "--output", partial.toString()));
+        stripNativeCode(partial);
         Files.move(partial, runtime);
         return runtime;
+    }
+
+    /**
+     * Removes the symbol tables a running JVM does not read from the runtime's shared objects
+     * and launcher (libjvm.so alone goes from about 30 to 25 MB); the dynamic symbols stay.
+     * {@code strip} writes the same bytes for the same input, so the runtime stays
+     * reproducible. Without binutils the runtime is left as jlink made it.
+     */
+    private void stripNativeCode(Path runtime) throws IOException {
+        List<String> command = new ArrayList<>(List.of("strip", "--strip-unneeded"));
+        try (var files = Files.walk(runtime)) {
+            files.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".so") || p.getParent().getFileName().toString().equals("bin"))
+                    .sorted()
+                    .forEach(p -> command.add(p.toString()));
+        }
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException noStrip) {
+            progress.accept("runtime: strip (binutils) is not installed; native code keeps its symbol tables");
+            return;
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException("strip failed (status " + process.exitValue() + "): " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running strip", e);
+        }
     }
 
     /**
@@ -99,23 +122,6 @@ public final class RuntimeLinker {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running jlink", e);
         }
-    }
-
-    private static String runTool(String name, List<String> args) throws IOException {
-        ToolProvider tool = ToolProvider.findFirst(name)
-                .orElseThrow(() -> new IOException(name + " is not available: build with a full JDK 25"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = tool.run(o, e, args.toArray(String[]::new));
-        }
-        if (status != 0) {
-            throw new IOException(name + " failed (status " + status + "): " + err.toString(StandardCharsets.UTF_8).strip()
-                    + " " + out.toString(StandardCharsets.UTF_8).strip());
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String digest(String text) {
