@@ -69,8 +69,9 @@ build: $(JARS_STAMP) $(BUILD)/appliance.manifest
 run: build
 	@$(BUILD)/bin/$(APP)
 
+# Every test, the real-Xen boot included (CI runs this; about 15 minutes on 2 cores).
 test: deps
-	@$(MVN) verify
+	@MORGANA_XEN_TESTS=1 $(MVN) verify
 	@$(MAKE) --no-print-directory load-smoke
 
 # The default appliance built as a docker image in its own folder, then measured.
@@ -210,6 +211,6 @@ load-capacity-direct: $(JARS_STAMP)
 
 # TARGET=xen on the real Xen 4.17 hypervisor nested in QEMU: a dom0 built from Debian packages runs
 # `xl create` of the image's own xl config, fetches every site file over netfront, then `xl
-# shutdown` (docs/xen.md). Several minutes on 2 cores, hence not part of make test.
+# shutdown` (docs/xen.md). Several minutes on 2 cores; make test runs it too.
 test-xen: deps $(JARS_STAMP)
 	@MORGANA_XEN_TESTS=1 $(MVN) -pl appliance -am verify -Dtest=XenHypervisorTest -Dsurefire.failIfNoSpecifiedTests=false
