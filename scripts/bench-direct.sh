@@ -45,9 +45,9 @@ java=$JAVA_HOME/bin/java
 cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
 echo "==> building the www appliance twice: NET=direct on $tap, NET=socket in namespace $ns"
 "$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out build/bench-direct/direct \
-    NET=direct TAP=$tap IP=$direct_ip NETMASK=255.255.255.0 GATEWAY=10.213.0.1 PORT=$PORT >/dev/null
+    NET=direct TAP=$tap IP=$direct_ip NETMASK=255.255.255.0 GATEWAY=10.213.0.1 PORT=$PORT ACCESS_LOG=false >/dev/null
 "$java" -cp "$cp" dev.morgana.appliance.Cli build --out build/bench-direct/direct | tail -1
-"$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out build/bench-direct/socket NET=socket PORT=$PORT >/dev/null
+"$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out build/bench-direct/socket NET=socket PORT=$PORT ACCESS_LOG=false >/dev/null
 "$java" -cp "$cp" dev.morgana.appliance.Cli build --out build/bench-direct/socket | tail -1
 
 ip tuntap add dev "$tap" mode tap

@@ -43,11 +43,11 @@ java=$JAVA_HOME/bin/java
 cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
 # Empty TLS_CERT/TLS_KEY: the development certificate (ECDSA P-256) in build/dev-tls, made once.
 "$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out build/bench-tls/www \
-    PORT=$TLS_BENCH_HTTP_PORT TLS=on TLS_PORT=$MORGANA_TLS_PORT >/dev/null
+    PORT=$TLS_BENCH_HTTP_PORT TLS=on TLS_PORT=$MORGANA_TLS_PORT ACCESS_LOG=false >/dev/null
 "$java" -cp "$cp" dev.morgana.appliance.Cli build --out build/bench-tls/www | tail -1
 cert=$root/build/dev-tls/cert.pem
 key=$root/build/dev-tls/key.pem
-# The access log goes to a file, like bench.sh's (nginx's is off).
+# Access logs off in both, as in bench.sh.
 build/bench-tls/www/bin/www > "$work/morgana.log" 2>&1 & pids+=($!)
 
 cat > "$work/nginx.conf" <<CONF
