@@ -11,7 +11,10 @@ endif
 export JAVA_HOME
 JAVA := $(JAVA_HOME)/bin/java
 # umask 022: Maven's jar writer records file modes, so a stricter umask would change the jars' bytes.
-MVN := umask 022 && mvn -B -q -Dstyle.color=never
+MVN_CMD := mvn -B -q -Dstyle.color=never
+# Files the build writes must be readable by the appliance's unprivileged user. A variable set
+# for one run goes after the umask (`umask 022 && X=1 $(MVN_CMD)`), or it would only reach umask.
+MVN := umask 022 && $(MVN_CMD)
 export MAVEN_OPTS ?= -XX:+UseSerialGC -Xshare:auto
 # The JVM decodes file names with the locale's charset: site files may have non-ASCII names.
 export LC_ALL := C.UTF-8
@@ -71,7 +74,7 @@ run: build
 
 # Every test, the real-Xen boot included (CI runs this; about 15 minutes on 2 cores).
 test: deps
-	@MORGANA_XEN_TESTS=1 $(MVN) verify
+	@umask 022 && MORGANA_XEN_TESTS=1 $(MVN_CMD) verify
 	@$(MAKE) --no-print-directory load-smoke
 
 # The default appliance built as a docker image in its own folder, then measured.
@@ -103,7 +106,7 @@ FUZZ_TESTS := http-server:RequestParserFuzzTest tcpip:FrameFuzzTest kv-ro-crunch
 fuzz: $(JARS_STAMP)
 	@for t in $(FUZZ_TESTS); do \
 	    echo "==> fuzzing $${t#*:} ($${t%%:*})"; \
-	    JAZZER_FUZZ=1 $(MVN) -pl $${t%%:*} -am verify -Dtest=$${t#*:} -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
+	    umask 022 && JAZZER_FUZZ=1 $(MVN_CMD) -pl $${t%%:*} -am verify -Dtest=$${t#*:} -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
 	done
 	@echo "==> 100k generated requests, our parser against Netty's HttpRequestDecoder"
 	@$(MVN) -pl http-server -am verify -Dtest=NettyDifferentialTest -Dmorgana.differential.count=100000 -Dsurefire.failIfNoSpecifiedTests=false
@@ -151,7 +154,7 @@ run-qemu: build
 
 # All the VM tests (make test boots two images: NET=direct with DHCP, and FS=fat over NET=socket): TARGET=xen under QEMU.
 test-vm: deps $(JARS_STAMP)
-	@MORGANA_VM_TESTS=all $(MVN) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false
+	@umask 022 && MORGANA_VM_TESTS=all $(MVN_CMD) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false
 
 # ---- load tests ----
 # Gatling simulations of load-tests/ (docs/load-tests.md). Reports land in build/load-reports/.
@@ -213,4 +216,4 @@ load-capacity-direct: $(JARS_STAMP)
 # `xl create` of the image's own xl config, fetches every site file over netfront, then `xl
 # shutdown` (docs/xen.md). Several minutes on 2 cores; make test runs it too.
 test-xen: deps $(JARS_STAMP)
-	@MORGANA_XEN_TESTS=1 $(MVN) -pl appliance -am verify -Dtest=XenHypervisorTest -Dsurefire.failIfNoSpecifiedTests=false
+	@umask 022 && MORGANA_XEN_TESTS=1 $(MVN_CMD) -pl appliance -am verify -Dtest=XenHypervisorTest -Dsurefire.failIfNoSpecifiedTests=false
