@@ -22,21 +22,9 @@ SMALL=${SMALL:-/images/logo.svg}
 BULK=${BULK:-/downloads/sample-4MiB.bin}
 htdocs=$root/htdocs-example/target/htdocs
 
-for tool in wrk nginx; do
-    if ! command -v $tool >/dev/null && ! [ -x /usr/sbin/$tool ]; then
-        if [ "$(id -u)" -eq 0 ]; then
-            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $tool >/dev/null
-        else
-            echo "error: $tool is not installed (as root, make bench-tls installs it)" >&2; exit 1
-        fi
-    fi
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-work=$(mktemp -d /tmp/morgana-bench-tls.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+. "$root/scripts/bench-lib.sh"
+bench_need bench-tls wrk nginx
+bench_workdir morgana-bench-tls
 
 echo "==> building the www appliance with TLS=on (HTTPS on port $MORGANA_TLS_PORT)"
 java=$JAVA_HOME/bin/java
@@ -50,26 +38,7 @@ key=$root/build/dev-tls/key.pem
 # Access logs off in both, as in bench.sh.
 build/bench-tls/www/bin/www > "$work/morgana.log" 2>&1 & pids+=($!)
 
-cat > "$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-daemon on;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    open_file_cache max=1000 inactive=60s;
-    open_file_cache_valid 60s;
-    include /etc/nginx/mime.types;
-    client_body_temp_path $work/body;
-    proxy_temp_path $work/proxy;
-    fastcgi_temp_path $work/fastcgi;
-    uwsgi_temp_path $work/uwsgi;
-    scgi_temp_path $work/scgi;
+bench_start_nginx "$(cat <<SERVER
     server {
         listen 127.0.0.1:$NGINX_TLS_PORT ssl;
         ssl_certificate $cert;
@@ -77,12 +46,14 @@ http {
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_session_cache off;
         ssl_session_tickets off;
+        # the suite the appliance picks, so both encrypt the same way (OpenSSL would honour the
+        # client's first choice, TLS_AES_256_GCM_SHA384, which costs more per byte)
+        ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256;
         root $htdocs;
         etag on;
     }
-}
-CONF
-"$NGINX" -c "$work/nginx.conf"
+SERVER
+)"
 
 for port in $MORGANA_TLS_PORT $NGINX_TLS_PORT; do
     for i in $(seq 1 120); do curl -s -o /dev/null --cacert "$cert" "https://localhost:$port/" && break; sleep 0.5; done
@@ -151,5 +122,7 @@ echo "| $label | Morgana | $m_rps | $m_mbs | $m_p50 | $m_p99 | $m_err | $ratio |
 echo "| $label | nginx | $n_rps | $n_mbs | $n_p50 | $n_p99 | $n_err | |"
 echo
 echo "(bulk: wrk -t$THREADS; ${DURATION} per run after a $WARMUP warm-up, on loopback, certificate $(openssl x509 -in "$cert" -noout -text | awk '/Public Key Algorithm/ { print $NF; exit }') from build/dev-tls;"
-echo " negotiated: Morgana $(negotiated $MORGANA_TLS_PORT), nginx $(negotiated $NGINX_TLS_PORT); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg);"
+m_suite=$(negotiated $MORGANA_TLS_PORT) n_suite=$(negotiated $NGINX_TLS_PORT)
+echo " negotiated: Morgana $m_suite, nginx $n_suite; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg);"
 echo " TCP connections the machine accepted during the handshake runs (other programs' too):$notes)"
+[ "$m_suite" = "$n_suite" ] || echo "warning: the servers negotiated different suites; the ratios compare unlike work" >&2

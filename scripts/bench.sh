@@ -14,21 +14,9 @@ MORGANA_PORT=${MORGANA_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 htdocs=$root/htdocs-example/target/htdocs
 
-for tool in wrk nginx; do
-    if ! command -v $tool >/dev/null && ! [ -x /usr/sbin/$tool ]; then
-        if [ "$(id -u)" -eq 0 ]; then
-            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $tool >/dev/null
-        else
-            echo "error: $tool is not installed (as root, make bench installs it)" >&2; exit 1
-        fi
-    fi
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-work=$(mktemp -d /tmp/morgana-bench.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+. "$root/scripts/bench-lib.sh"
+bench_need bench wrk nginx
+bench_workdir morgana-bench
 
 echo "==> building the default appliance on port $MORGANA_PORT"
 java=$JAVA_HOME/bin/java
@@ -40,34 +28,14 @@ cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
 build/bench-http/www/bin/www > "$work/morgana.log" 2>&1 & pids+=($!)
 morgana_pid=$!  # bin/www execs the JVM, so this is the server itself
 
-cat > "$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-daemon on;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    open_file_cache max=1000 inactive=60s;
-    open_file_cache_valid 60s;
-    include /etc/nginx/mime.types;
-    client_body_temp_path $work/body;
-    proxy_temp_path $work/proxy;
-    fastcgi_temp_path $work/fastcgi;
-    uwsgi_temp_path $work/uwsgi;
-    scgi_temp_path $work/scgi;
+bench_start_nginx "$(cat <<SERVER
     server {
         listen 127.0.0.1:$NGINX_PORT;
         root $htdocs;
         etag on;
     }
-}
-CONF
-"$NGINX" -c "$work/nginx.conf"
+SERVER
+)"
 
 for port in $MORGANA_PORT $NGINX_PORT; do
     for i in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done

@@ -1,9 +1,7 @@
 package dev.morgana.http;
 
 import dev.morgana.types.Clock;
-import io.netty.handler.codec.DateFormatter;
 import java.nio.charset.StandardCharsets;
-import java.util.Date;
 
 /**
  * The Date field line ("Date: Tue, 24 Nov 2026 03:35:57 GMT\r\n"), formatted at most once per
@@ -25,7 +23,7 @@ final class DateHeader {
         long second = clock.now().getEpochSecond();
         Stamp s = stamp;
         if (s.second != second) {
-            String text = "Date: " + DateFormatter.format(new Date(second * 1000)) + "\r\n";
+            String text = "Date: " + ImfFixdate.format(second) + "\r\n";
             s = new Stamp(second, text.getBytes(StandardCharsets.US_ASCII));
             stamp = s;
         }

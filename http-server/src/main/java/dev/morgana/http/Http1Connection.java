@@ -6,8 +6,6 @@ import dev.morgana.types.http.HttpFields;
 import dev.morgana.types.http.HttpHandler;
 import dev.morgana.types.http.HttpRequest;
 import dev.morgana.types.http.HttpResponse;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +22,7 @@ import java.time.Duration;
 final class Http1Connection {
 
     static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
-    private static final String TEXT = HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8";
+    private static final String TEXT = "text/plain; charset=utf-8";
     private static final int LINGER_BYTES = 64 * 1024;
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
     /** The usual buffer size: most request heads are far smaller. */
@@ -133,17 +131,17 @@ final class Http1Connection {
     private boolean respond(RequestHead head) throws IOException {
         RequestTarget target = RequestTarget.parse(head.target());
         String method = head.method();
-        if (target == null || (target == RequestTarget.ASTERISK && !method.equals(HttpMethod.OPTIONS.name()))) {
+        if (target == null || (target == RequestTarget.ASTERISK && !method.equals("OPTIONS"))) {
             reject(Violation.INVALID_PATH, head);
             return false;
         }
         ResponseWriter.Connection connection = !head.keepAlive() ? ResponseWriter.Connection.CLOSE
                 : head.versionMinor() == 0 ? ResponseWriter.Connection.KEEP_ALIVE : ResponseWriter.Connection.PERSISTENT;
         HttpResponse response;
-        if (method.equals(HttpMethod.GET.name()) || method.equals(HttpMethod.HEAD.name())) {
+        if (method.equals("GET") || method.equals("HEAD")) {
             response = callHandler(new HttpRequest(method, head.target(), target.path(), target.query(),
                     head.versionMinor(), head.headers(), flow.remote()));
-        } else if (method.equals(HttpMethod.OPTIONS.name())) {
+        } else if (method.equals("OPTIONS")) {
             response = new HttpResponse(204, HttpFields.of("Allow", ALLOWED_METHODS), new HttpResponse.Empty());
         } else {
             response = plain(405, "405 Method Not Allowed\n", HttpFields.of("Allow", ALLOWED_METHODS));
@@ -188,7 +186,7 @@ final class Http1Connection {
         }
         long sent = 0;
         timer.arm(options.sendTimeout());
-        HttpResponse.Body body = bodiless || head.method().equals(HttpMethod.HEAD.name())
+        HttpResponse.Body body = bodiless || head.method().equals("HEAD")
                 ? EMPTY : response.body();
         switch (body) {
             case HttpResponse.Empty e -> writeGathered(prepared, null);

@@ -1,8 +1,6 @@
 package dev.morgana.http;
 
 import dev.morgana.types.http.HttpFields;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -131,11 +129,11 @@ final class ResponseWriter {
         out.position(at + d);
     }
 
-    /** "HTTP/1.1 200 OK\r\n", with Netty's reason phrase, cached per status. */
+    /** "HTTP/1.1 200 OK\r\n", with its reason phrase, cached per status. */
     private byte[] statusLine(int status) {
         byte[] line = statusLines.get(status);
         if (line == null) {
-            line = ("HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n")
+            line = ("HTTP/1.1 " + status + " " + ReasonPhrases.of(status) + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
             statusLines.set(status, line);
         }
@@ -169,10 +167,10 @@ final class ResponseWriter {
     }
 
     private static boolean isServerOwned(String name) {
-        return HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
-                || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
-                || HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
-                || HttpHeaderNames.DATE.contentEqualsIgnoreCase(name);
+        return "Content-Length".equalsIgnoreCase(name)
+                || "Transfer-Encoding".equalsIgnoreCase(name)
+                || "Connection".equalsIgnoreCase(name)
+                || "Date".equalsIgnoreCase(name);
     }
 
     private static void check(HttpFields.Field f) {

@@ -8,7 +8,7 @@
  *       {@link dev.morgana.http.RequestHead}, or a {@link dev.morgana.http.Violation} with its
  *       status). It never reads a clock or a socket.</li>
  *   <li>{@code ChunkedBody}: sans-IO reader that checks and discards chunked request bodies.</li>
- *   <li>{@code ResponseWriter}: response heads as bytes (status line with Netty's reason
+ *   <li>{@code ResponseWriter}: response heads as bytes (status line with RFC 9110's reason
  *       phrases, a Date cached per second of the injected clock, Content-Length, Connection).</li>
  *   <li>{@code Http1Connection}: runs the above over any {@link dev.morgana.types.Flow}:
  *       keep-alive, pipelining (responses in request order), HEAD, OPTIONS, 405, 400-then-close,
