@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Linux network namespace created for one test class (random name) and removed by
@@ -43,6 +44,34 @@ final class Namespace implements AutoCloseable {
             return "cannot run commands: " + e.getMessage();
         }
         return null;
+    }
+
+    /**
+     * Skips the calling test, printing why, unless {@link #unavailableReason} finds nothing missing
+     * and every command in {@code tools} is installed.
+     */
+    static void assumeUsable(Class<?> test, String... tools) throws IOException {
+        String reason = unavailableReason();
+        if (reason == null) {
+            List<String> missing = new ArrayList<>();
+            for (String tool : tools) {
+                if (!installed(tool)) {
+                    missing.add(tool);
+                }
+            }
+            if (!missing.isEmpty()) {
+                reason = String.join(" and ", missing) + " not installed (scripts/deps.sh installs the test tools)";
+            }
+        }
+        if (reason != null) {
+            System.out.println(test.getSimpleName() + " skipped: " + reason);
+        }
+        Assumptions.assumeTrue(reason == null, reason);
+    }
+
+    /** True if {@code tool} is a command here. */
+    static boolean installed(String tool) throws IOException {
+        return run(5, "sh", "-c", "command -v " + tool).exit == 0;
     }
 
     static String randomSuffix() {
