@@ -7,7 +7,6 @@ import dev.morgana.tcpip.netif.PcapTap;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.TapNetwork;
 import dev.morgana.types.Clock;
-import dev.morgana.types.Console;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Network;
@@ -17,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -37,21 +34,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class TapInteropTest {
 
-    private final List<String> log = new CopyOnWriteArrayList<>();
-    private final Console console = new Console() {
-        @Override
-        public void log(String line) {
-            log.add(line);
-        }
-
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public void close() {}
-    };
+    private final RecordingConsole console = new RecordingConsole();
     private TapLink<PcapTap> link;
     private final Path pcap = Path.of("target", "interop-static.pcap").toAbsolutePath();
 
