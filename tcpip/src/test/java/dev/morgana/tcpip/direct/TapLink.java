@@ -1,5 +1,8 @@
 package dev.morgana.tcpip.direct;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.TapNetwork;
@@ -9,8 +12,13 @@ import dev.morgana.types.Flow;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Network;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Linux kernel and our stack on the two ends of one TAP device: the kernel's end is moved into
@@ -105,6 +113,61 @@ final class TapLink<N extends Network> implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /**
+     * socat in the namespace listens on {@code port} and sends {@code body}; our stack connects and
+     * reads to the end of the stream. Returns what it read.
+     */
+    byte[] downloadFromKernelListener(int port, byte[] body) throws IOException, InterruptedException {
+        Path in = Files.createTempFile("morgana-socat", ".bin");
+        Path log = Files.createTempFile("morgana-socat", ".log");
+        try {
+            Files.write(in, body);
+            Process socat = ns.start(log, "socat", "-u", "OPEN:" + in, "TCP4-LISTEN:" + port + ",reuseaddr");
+            try (Flow flow = connectWhenListening(port)) {
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                ByteBuffer buf = ByteBuffer.allocate(65536);
+                for (int n = flow.read(buf); n >= 0; n = flow.read(buf)) {
+                    got.write(buf.array(), 0, n);
+                    buf.clear();
+                }
+                return got.toByteArray();
+            } finally {
+                socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * socat in the namespace listens on {@code port} and stores what it receives; our stack connects,
+     * sends {@code body} and shuts its output down. Returns what socat stored.
+     *
+     * @throws AssertionError if the kernel does not close its side in answer or socat does not end within 30 s
+     */
+    byte[] uploadToKernelListener(int port, byte[] body) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("morgana-socat", ".bin");
+        Path log = Files.createTempFile("morgana-socat", ".log");
+        try {
+            Process socat = ns.start(log, "socat", "-u", "TCP4-LISTEN:" + port + ",reuseaddr", "CREATE:" + out);
+            try {
+                try (Flow flow = connectWhenListening(port)) {
+                    flow.write(ByteBuffer.wrap(body));
+                    flow.shutdownOutput();
+                    assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "the kernel closes after our FIN");
+                }
+                assertTrue(socat.waitFor(30, TimeUnit.SECONDS), "socat finishes");
+                return Files.readAllBytes(out);
+            } finally {
+                socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(log);
+        }
     }
 
     /** Stops the stack and closes the device (and whatever wraps it), keeping the namespace; idempotent. */

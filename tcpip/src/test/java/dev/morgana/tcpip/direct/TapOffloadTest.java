@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.tcpip.netif.TapNetwork;
 import dev.morgana.tcpip.netif.TcpSegmentationOffload;
-import dev.morgana.types.Flow;
 import dev.morgana.types.MacAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,36 +81,14 @@ class TapOffloadTest {
     void aDownloadFromTheKernelIsByteExactAndFramesMatchTheOffloads(TapNetwork.Offloads offloads) throws Exception {
         byte[] body = new byte[SIZE];
         new SplittableRandom(5).nextBytes(body);
-        Path in = Files.createTempFile("morgana-offload", ".bin");
-        Path log = Files.createTempFile("morgana-offload", ".log");
-        Files.write(in, body);
         try (TapLink<Counting> link = open("02:00:00:00:06:02", offloads, 6)) {
             Counting network = link.network;
-            Process socat = link.ns.start(log, "socat", "-u", "OPEN:" + in, "TCP4-LISTEN:9002,reuseaddr");
-            long malformed;
-            try (Flow flow = link.connectWhenListening(9002)) {
-                ByteArrayOutputStream got = new ByteArrayOutputStream();
-                ByteBuffer buf = ByteBuffer.allocate(65536);
-                for (int n = flow.read(buf); n >= 0; n = flow.read(buf)) {
-                    got.write(buf.array(), 0, n);
-                    buf.clear();
-                }
-                assertArrayEquals(body, got.toByteArray());
-                malformed = link.stack.stats().malformed();
-            } finally {
-                socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                link.stop();
-            }
+            assertArrayEquals(body, link.downloadFromKernelListener(9002, body));
+            long malformed = link.stack.stats().malformed();
+            link.stop();
             assertEquals(0, malformed, "no frame failed a check, so every unfinished checksum was completed right");
             System.out.printf("TapOffloadTest %s: %d frames received, largest %d bytes%n", offloads, network.frames.get(), network.largest.get());
-            if (offloads == TapNetwork.Offloads.CHECKSUM_AND_TSO) {
-                assertTrue(network.largest.get() > 1514, "the kernel sent TCP super-frames: largest " + network.largest.get());
-            } else {
-                assertTrue(network.largest.get() <= 1514, "every frame fits the MTU: largest " + network.largest.get());
-            }
-        } finally {
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(log);
+            assertFrameSizesMatch(offloads, network.largest.get(), "the kernel");
         }
     }
 
@@ -124,31 +97,22 @@ class TapOffloadTest {
     void anUploadToTheKernelIsByteExactAndUsesLargeSegmentsOnlyWithTso(TapNetwork.Offloads offloads) throws Exception {
         byte[] body = new byte[SIZE];
         new SplittableRandom(8).nextBytes(body);
-        Path out = Files.createTempFile("morgana-offload", ".bin");
-        Path log = Files.createTempFile("morgana-offload", ".log");
         try (TapLink<Counting> link = open("02:00:00:00:06:03", offloads, 7)) {
             Counting network = link.network;
-            Process socat = link.ns.start(log, "socat", "-u", "TCP4-LISTEN:9003,reuseaddr", "CREATE:" + out);
-            try (Flow flow = link.connectWhenListening(9003)) {
-                flow.write(ByteBuffer.wrap(body));
-                flow.shutdownOutput();
-                assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "the kernel closes after our FIN");
-                assertTrue(socat.waitFor(30, TimeUnit.SECONDS), "socat finishes");
-            } finally {
-                socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                link.stop();
-            }
-            assertArrayEquals(body, Files.readAllBytes(out));
+            assertArrayEquals(body, link.uploadToKernelListener(9003, body));
+            link.stop();
             System.out.printf("TapOffloadTest upload %s: %d frames sent, largest %d bytes%n", offloads, network.sentFrames.get(),
                     network.largestSent.get());
-            if (offloads == TapNetwork.Offloads.CHECKSUM_AND_TSO) {
-                assertTrue(network.largestSent.get() > 1514, "we sent TCP super-frames: largest " + network.largestSent.get());
-            } else {
-                assertTrue(network.largestSent.get() <= 1514, "every frame fits the MTU: largest " + network.largestSent.get());
-            }
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(log);
+            assertFrameSizesMatch(offloads, network.largestSent.get(), "we");
+        }
+    }
+
+    /** With TSO {@code sender} used TCP super-frames, larger than a wire frame (1514 bytes); without, every frame fits the MTU. */
+    private static void assertFrameSizesMatch(TapNetwork.Offloads offloads, long largest, String sender) {
+        if (offloads == TapNetwork.Offloads.CHECKSUM_AND_TSO) {
+            assertTrue(largest > 1514, sender + " sent TCP super-frames: largest " + largest);
+        } else {
+            assertTrue(largest <= 1514, "every frame fits the MTU: largest " + largest);
         }
     }
 }

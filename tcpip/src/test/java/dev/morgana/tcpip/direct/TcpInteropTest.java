@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.tcpip.netif.PcapTap;
 import dev.morgana.tcpip.netif.TapNetwork;
-import dev.morgana.types.Flow;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Tcpv4;
 import java.io.ByteArrayOutputStream;
@@ -87,45 +86,13 @@ class TcpInteropTest {
     @Test
     void weUploadToAKernelListenerByteExact() throws Exception {
         byte[] body = data(2);
-        Path out = Files.createTempFile("morgana-socat", ".bin");
-        Path log = Files.createTempFile("morgana-socat", ".log");
-        Process socat = link.ns.start(log, "socat", "-u", "TCP4-LISTEN:9000,reuseaddr", "CREATE:" + out);
-        try {
-            Flow flow = link.connectWhenListening(9000);
-            try (flow) {
-                flow.write(ByteBuffer.wrap(body));
-                flow.shutdownOutput();
-                assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "the kernel closes after our FIN");
-            }
-            assertTrue(socat.waitFor(30, TimeUnit.SECONDS), "socat finishes");
-            assertArrayEquals(body, Files.readAllBytes(out));
-        } finally {
-            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(log);
-        }
+        assertArrayEquals(body, link.uploadToKernelListener(9000, body));
     }
 
     @Test
     void weDownloadFromAKernelListenerByteExact() throws Exception {
         byte[] body = data(3);
-        Path in = Files.createTempFile("morgana-socat", ".bin");
-        Path log = Files.createTempFile("morgana-socat", ".log");
-        Files.write(in, body);
-        Process socat = link.ns.start(log, "socat", "-u", "OPEN:" + in, "TCP4-LISTEN:9001,reuseaddr");
-        try (Flow flow = link.connectWhenListening(9001)) {
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            for (int n = flow.read(buf); n >= 0; n = flow.read(buf)) {
-                got.write(buf.array(), 0, n);
-                buf.clear();
-            }
-            assertArrayEquals(body, got.toByteArray());
-        } finally {
-            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(log);
-        }
+        assertArrayEquals(body, link.downloadFromKernelListener(9001, body));
     }
 
     /**
@@ -137,22 +104,11 @@ class TcpInteropTest {
     @Test
     void linuxNegotiatesWindowScalingTimestampsAndSackWithUs() throws Exception {
         Assumptions.assumeTrue(Namespace.installed("tshark"), "tshark is needed; scripts/deps.sh installs it");
-        Path in = Files.createTempFile("morgana-socat", ".bin");
-        Path log = Files.createTempFile("morgana-socat", ".log");
-        Files.write(in, new byte[200_000]);
         // Our active open: a kernel listener sends to us.
-        Process socat = link.ns.start(log, "socat", "-u", "OPEN:" + in, "TCP4-LISTEN:9002,reuseaddr");
-        try (Flow flow = link.connectWhenListening(9002)) {
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            while (flow.read(buf) >= 0) {
-                buf.clear();
-            }
-        } finally {
-            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Files.deleteIfExists(in);
-        }
+        assertEquals(200_000, link.downloadFromKernelListener(9002, new byte[200_000]).length);
         // The kernel's active open: socat connects to our listener and reads what we send.
         Path out = Files.createTempFile("morgana-socat", ".bin");
+        Path log = Files.createTempFile("morgana-socat", ".log");
         try (Tcpv4.Listener l = link.stack.tcpv4().listen(8082, flow -> flow.write(ByteBuffer.wrap("done".getBytes(StandardCharsets.US_ASCII))))) {
             Process client = link.ns.start(log, "socat", "-u", "TCP4:" + link.stackIp + ":8082", "CREATE:" + out);
             try {
