@@ -81,7 +81,12 @@ final class Namespace implements AutoCloseable {
     static Namespace create() throws IOException {
         Namespace ns = new Namespace("morgana-test-" + randomSuffix());
         ns.check(run(10, "ip", "netns", "add", ns.name));
-        ns.check(run(10, "ip", "-n", ns.name, "link", "set", "lo", "up"));
+        try {
+            ns.check(run(10, "ip", "-n", ns.name, "link", "set", "lo", "up"));
+        } catch (IOException e) {
+            ns.close();
+            throw e;
+        }
         return ns;
     }
 

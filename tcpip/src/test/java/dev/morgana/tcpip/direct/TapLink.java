@@ -56,12 +56,6 @@ final class TapLink<N extends Network> implements AutoCloseable {
         this.stack = stack;
     }
 
-    /** A link with the plain device under the stack. */
-    static TapLink<TapNetwork> open(String subnet, MacAddress mac, TapNetwork.Offloads offloads, long seed, Console console)
-            throws IOException {
-        return open(subnet, mac, offloads, (device, ifname) -> device, seed, console);
-    }
-
     /**
      * Creates the namespace and the device, opens the device with {@code mac} and {@code offloads},
      * wraps it, hands the kernel its end and starts the stack ({@code seed} seeds its randomness).
