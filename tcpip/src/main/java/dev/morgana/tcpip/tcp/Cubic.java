@@ -39,8 +39,7 @@ public final class Cubic extends LossBasedCongestionControl {
 
     @Override
     public void onAck(int ackedBytes, long now, long srtt) {
-        if (cwnd < ssthresh) {
-            cwnd = Math.min(cwnd + Math.min(ackedBytes, mss), Integer.MAX_VALUE);
+        if (slowStart(ackedBytes)) {
             return;
         }
         double segments = cwnd / mss;

@@ -3,8 +3,8 @@ package dev.morgana.tcpip.tcp;
 /**
  * What {@link NewReno} and {@link Cubic} share: the window and threshold in bytes, the RFC 5681
  * initial window, and loss recovery (RFC 5681 section 3.2, RFC 6582, RFC 6675), which CUBIC takes
- * unchanged from NewReno (RFC 9438 section 4.6 and 4.8). A subclass decides only how the window
- * grows on new ACKs ({@link #onAck}) and where the threshold falls when a loss is detected
+ * unchanged from NewReno (RFC 9438 section 4.6 and 4.8), and slow start. A subclass decides only how
+ * the window grows in congestion avoidance ({@link #onAck}) and where the threshold falls when a loss is detected
  * ({@link #reduce}).
  *
  * <p>The window is a {@code double}: CUBIC's growth and its multiplicative decrease by 0.7 leave
@@ -28,6 +28,20 @@ abstract sealed class LossBasedCongestionControl implements CongestionControl pe
     /** RFC 5681 section 3.1 initial window. */
     static long initialWindow(int mss) {
         return mss > 2190 ? 2L * mss : mss > 1095 ? 3L * mss : 4L * mss;
+    }
+
+    /**
+     * Slow start (RFC 5681 section 3.1, RFC 9438 section 4.10): while the window is below the
+     * threshold it grows by what was acknowledged, at most one segment per ACK.
+     *
+     * @return false, changing nothing, once the window has reached the threshold
+     */
+    final boolean slowStart(int ackedBytes) {
+        if (cwnd >= ssthresh) {
+            return false;
+        }
+        cwnd = Math.min(cwnd + Math.min(ackedBytes, mss), Integer.MAX_VALUE);
+        return true;
     }
 
     /**

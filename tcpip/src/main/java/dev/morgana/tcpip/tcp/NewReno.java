@@ -12,15 +12,14 @@ public final class NewReno extends LossBasedCongestionControl {
 
     @Override
     public void onAck(int ackedBytes, long now, long srtt) {
-        if (cwnd < ssthresh) {
-            cwnd += Math.min(ackedBytes, mss);
-        } else {
-            // One segment more per window of acknowledged bytes (RFC 5681 section 3.1, byte counting).
-            avoidanceCredit += ackedBytes;
-            if (avoidanceCredit >= cwnd) {
-                avoidanceCredit -= cwnd;
-                cwnd += mss;
-            }
+        if (slowStart(ackedBytes)) {
+            return;
+        }
+        // One segment more per window of acknowledged bytes (RFC 5681 section 3.1, byte counting).
+        avoidanceCredit += ackedBytes;
+        if (avoidanceCredit >= cwnd) {
+            avoidanceCredit -= cwnd;
+            cwnd += mss;
         }
         cwnd = Math.min(cwnd, Integer.MAX_VALUE);
     }
