@@ -7,15 +7,12 @@ package dev.morgana.tcpip.tcp;
  * from it, but never below the window Reno would have reached ({@code W_est}, section 4.3).
  * Slow start and recovery are as in NewReno (RFC 9438 section 4.6 and 4.8).
  */
-public final class Cubic implements CongestionControl {
+public final class Cubic extends LossBasedCongestionControl {
 
     static final double C = 0.4;
     static final double BETA = 0.7;
     private static final double ALPHA = 3 * (1 - BETA) / (1 + BETA);
 
-    private final int mss;
-    private double cwnd;
-    private double ssthresh = Integer.MAX_VALUE;
     /** Window (segments) just before the last reduction. */
     private double wMax;
     /** Window (bytes) just before the last reduction, for the Reno-friendly alpha switch. */
@@ -27,18 +24,7 @@ public final class Cubic implements CongestionControl {
     private double wEst;
 
     public Cubic(int mss) {
-        this.mss = mss;
-        this.cwnd = NewReno.initialWindow(mss);
-    }
-
-    @Override
-    public int window() {
-        return (int) Math.min(cwnd, Integer.MAX_VALUE);
-    }
-
-    @Override
-    public int ssthresh() {
-        return (int) Math.min(ssthresh, Integer.MAX_VALUE);
+        super(mss);
     }
 
     /** {@code W_cubic(t)} in segments for the current epoch (RFC 9438 equation 1). */
@@ -53,8 +39,7 @@ public final class Cubic implements CongestionControl {
 
     @Override
     public void onAck(int ackedBytes, long now, long srtt) {
-        if (cwnd < ssthresh) {
-            cwnd = Math.min(cwnd + Math.min(ackedBytes, mss), Integer.MAX_VALUE);
+        if (slowStart(ackedBytes)) {
             return;
         }
         double segments = cwnd / mss;
@@ -86,44 +71,12 @@ public final class Cubic implements CongestionControl {
     }
 
     /** Section 4.6 and 4.7: multiplicative decrease with fast convergence; a new epoch starts. */
-    private void reduce() {
+    @Override
+    void reduce(int flight) {
         double segments = cwnd / mss;
         cwndPrior = cwnd;
         wMax = segments < wMax ? segments * (1 + BETA) / 2 : segments;
         ssthresh = Math.max(cwnd * BETA, 2.0 * mss);
         epochStart = -1;
-    }
-
-    @Override
-    public void onFastRetransmit(int flight, long now) {
-        reduce();
-        cwnd = ssthresh + 3.0 * mss;
-    }
-
-    @Override
-    public void onSackRecovery(int flight, long now) {
-        reduce();
-        cwnd = ssthresh;
-    }
-
-    @Override
-    public void onDuplicateAckInRecovery() {
-        cwnd += mss;
-    }
-
-    @Override
-    public void onPartialAck(int ackedBytes) {
-        cwnd = Math.max(mss, cwnd - ackedBytes + mss);
-    }
-
-    @Override
-    public void onRecoveryEnd(int flight, long now) {
-        cwnd = Math.min(ssthresh, Math.max(flight, mss) + (double) mss);
-    }
-
-    @Override
-    public void onTimeout(int flight, long now) {
-        reduce();
-        cwnd = mss;
     }
 }

@@ -83,6 +83,20 @@ class FlowContractTest {
         return b;
     }
 
+    /** A read of {@code flow} on a virtual thread; completes with what it threw, or null if it returned. */
+    private static CompletableFuture<Throwable> readInBackground(Flow flow) {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                flow.read(ByteBuffer.allocate(10));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        return outcome;
+    }
+
     private static byte[] readAll(Flow flow) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer buf = ByteBuffer.allocate(8192);
@@ -133,15 +147,7 @@ class FlowContractTest {
     void closingFromAnotherThreadUnblocksARead(Pair pair) throws Exception {
         try (pair; Tcpv4.Listener l = echo(pair.server())) {
             Flow flow = pair.client().connect(pair.serverAddress(), l.port());
-            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    flow.read(ByteBuffer.allocate(10));
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
+            CompletableFuture<Throwable> outcome = readInBackground(flow);
             Thread.sleep(100);
             flow.close();
             flow.close();
@@ -179,15 +185,7 @@ class FlowContractTest {
         try (DirectStackV4 b = DirectStackV4.start(network.connect(Hosts.mac(3)), Hosts.config(3), Clock.system(), new SeededRandom(3), CONSOLE);
                 Tcpv4.Listener l = echo(b.tcpv4())) {
             Flow flow = a.tcpv4().connect(Hosts.ip(3), l.port());
-            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    flow.read(ByteBuffer.allocate(10));
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
+            CompletableFuture<Throwable> outcome = readInBackground(flow);
             Thread.sleep(100);
             a.close();
             Throwable t = outcome.get(10, TimeUnit.SECONDS);

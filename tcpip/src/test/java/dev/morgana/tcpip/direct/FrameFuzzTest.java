@@ -52,44 +52,28 @@ class FrameFuzzTest {
         }
     }
 
+    /** Every wire parser, each fed the whole frame: it may reject it, but only with MalformedPacketException. */
     private enum Parser {
-        ETHERNET {
-            @Override
-            void parse(ByteBuffer b) throws MalformedPacketException {
-                EthernetFrame.parse(b);
-            }
-        },
-        ARP {
-            @Override
-            void parse(ByteBuffer b) throws MalformedPacketException {
-                ArpPacket.parse(b);
-            }
-        },
-        IPV4 {
-            @Override
-            void parse(ByteBuffer b) throws MalformedPacketException {
-                Ipv4Packet.parse(b);
-            }
-        },
-        ICMP {
-            @Override
-            void parse(ByteBuffer b) throws MalformedPacketException {
-                IcmpMessage.parse(b);
-            }
-        },
-        UDP {
-            @Override
-            void parse(ByteBuffer b) throws MalformedPacketException {
-                UdpDatagram.parse(b, Ipv4Address.ANY, Ipv4Address.BROADCAST);
-            }
-        },
-        DHCP {
-            @Override
-            void parse(ByteBuffer b) throws MalformedPacketException {
-                DhcpMessage.parse(b);
-            }
-        };
+        ETHERNET(EthernetFrame::parse),
+        ARP(ArpPacket::parse),
+        IPV4(Ipv4Packet::parse),
+        ICMP(IcmpMessage::parse),
+        UDP(b -> UdpDatagram.parse(b, Ipv4Address.ANY, Ipv4Address.BROADCAST)),
+        DHCP(DhcpMessage::parse);
 
-        abstract void parse(ByteBuffer b) throws MalformedPacketException;
+        @FunctionalInterface
+        private interface Parse {
+            void parse(ByteBuffer b) throws MalformedPacketException;
+        }
+
+        private final Parse parse;
+
+        Parser(Parse parse) {
+            this.parse = parse;
+        }
+
+        void parse(ByteBuffer b) throws MalformedPacketException {
+            parse.parse(b);
+        }
     }
 }

@@ -5,8 +5,14 @@ import dev.morgana.tcpip.netif.Impairments;
 import dev.morgana.tcpip.netif.MemorySwitch;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.VirtualClock;
+import dev.morgana.tcpip.tcp.TcpConnection;
+import dev.morgana.tcpip.tcp.TcpState;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds simulated hosts for tests: 10.0.0.x/24 with gateway 10.0.0.1, MAC 02:00:00:00:00:x. */
@@ -54,5 +60,24 @@ final class Hosts {
     /** A host that leases its address by DHCP. */
     StackEngine dhcpHost(int host) {
         return sim.add(new StackEngine(mac(host), 1500, Optional.empty(), new SeededRandom(host)));
+    }
+
+    /** The two ends of one established connection. */
+    record Connection(TcpConnection client, TcpConnection server) {}
+
+    /**
+     * {@code client} connects to port 80 of {@code server}, which listens there; the simulation runs
+     * until both ends are established.
+     *
+     * @throws AssertionError if that takes more than 5 simulated seconds
+     */
+    Connection connect(StackEngine client, StackEngine server) throws IOException {
+        List<TcpConnection> accepted = new ArrayList<>();
+        server.tcp().listen(80, accepted::add);
+        TcpConnection active = client.tcp().connect(server.ipv4().config().address(), 80, sim.now());
+        if (!sim.runUntil(() -> !accepted.isEmpty() && active.state() == TcpState.ESTABLISHED, Duration.ofSeconds(5))) {
+            throw new AssertionError("no connection within 5 s: client " + active.state() + ", " + accepted.size() + " accepted");
+        }
+        return new Connection(active, accepted.getFirst());
     }
 }

@@ -1,6 +1,5 @@
 package dev.morgana.tcpip.direct;
 
-import dev.morgana.types.MacAddress;
 import dev.morgana.types.Network;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,13 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the round trip grows by {@code delay}). Seeded; the delay line keeps order and holds at most
  * {@value #MAX_QUEUED} frames (more are dropped, like a full queue). Test-only.
  */
-final class ImpairedLink implements Network {
+final class ImpairedLink extends ForwardingNetwork {
 
     private static final int MAX_QUEUED = 20_000;
 
     private record Pending(long due, byte[] frame) {}
 
-    private final Network inner;
     private final double loss;
     private final long delayNanos;
     private final SplittableRandom sendRandom;
@@ -34,7 +32,7 @@ final class ImpairedLink implements Network {
     private volatile boolean open = true;
 
     ImpairedLink(Network inner, double loss, Duration delay, long seed) {
-        this.inner = inner;
+        super(inner);
         this.loss = loss;
         this.delayNanos = delay.toNanos();
         this.sendRandom = new SplittableRandom(seed);
@@ -55,16 +53,6 @@ final class ImpairedLink implements Network {
     @Override
     public String name() {
         return "impaired(" + inner.name() + ")";
-    }
-
-    @Override
-    public MacAddress mac() {
-        return inner.mac();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
     }
 
     @Override
@@ -130,6 +118,6 @@ final class ImpairedLink implements Network {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        inner.close();
+        super.close();
     }
 }

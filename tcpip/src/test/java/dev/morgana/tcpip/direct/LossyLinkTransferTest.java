@@ -2,13 +2,9 @@ package dev.morgana.tcpip.direct;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.netif.PcapTap;
-import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.TapNetwork;
-import dev.morgana.types.Clock;
 import dev.morgana.types.Flow;
-import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Tcpv4;
 import java.io.IOException;
@@ -23,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -82,14 +76,7 @@ class LossyLinkTransferTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        String reason = Namespace.unavailableReason();
-        if (reason == null && Namespace.run(5, "sh", "-c", "command -v socat && command -v sha256sum").exit() != 0) {
-            reason = "socat and sha256sum are needed; scripts/deps.sh installs socat";
-        }
-        if (reason != null) {
-            System.out.println("LossyLinkTransferTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
+        Namespace.assumeUsable(LossyLinkTransferTest.class, "socat", "sha256sum");
         Files.createDirectories(PCAPS);
         source = Files.createTempFile("morgana-lossy", ".bin");
         sourceSha = writeSource(source, SIZE);
@@ -98,7 +85,7 @@ class LossyLinkTransferTest {
     @AfterAll
     void tearDown() throws IOException {
         for (Link link : links) {
-            link.close();
+            link.tap.close();
         }
         if (source != null) {
             Files.deleteIfExists(source);
@@ -158,7 +145,7 @@ class LossyLinkTransferTest {
             detail = e.toString();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        link.stop();
+        link.tap.stop();
         Path pcap = link.pcap;
         try {
             if (ok) {
@@ -169,13 +156,13 @@ class LossyLinkTransferTest {
         } catch (IOException e) {
             // The pcap stays; harmless.
         }
-        return new Outcome(direction, loss, ok, seconds, detail, pcap, link.impaired.dropped(), link.impaired.passed());
+        return new Outcome(direction, loss, ok, seconds, detail, pcap, link.tap.network.dropped(), link.tap.network.passed());
     }
 
     /** socat in the namespace connects to our listener and sends the source file. */
     private String[] kernelClientSends(Link link, Duration limit) throws Exception {
         CompletableFuture<String> received = new CompletableFuture<>();
-        try (Tcpv4.Listener l = link.stack.tcpv4().listen(8080, flow -> {
+        try (Tcpv4.Listener l = link.tap.stack.tcpv4().listen(8080, flow -> {
             try {
                 received.complete(readAllHashing(flow));
             } catch (Exception e) {
@@ -183,7 +170,7 @@ class LossyLinkTransferTest {
             }
         })) {
             Path log = Files.createTempFile("morgana-lossy", ".log");
-            Process socat = link.ns.start(log, "socat", "-u", "OPEN:" + source, "TCP4:" + link.stackIp + ":8080");
+            Process socat = link.tap.ns.start(log, "socat", "-u", "OPEN:" + source, "TCP4:" + link.tap.stackIp + ":8080");
             try {
                 String got = received.get(limit.toSeconds(), TimeUnit.SECONDS);
                 if (!socat.waitFor(30, TimeUnit.SECONDS) || socat.exitValue() != 0) {
@@ -200,8 +187,8 @@ class LossyLinkTransferTest {
     /** socat in the namespace listens and sends the source file; we connect and read it. */
     private String[] weDownload(Link link, Duration limit) throws Exception {
         Path log = Files.createTempFile("morgana-lossy", ".log");
-        Process socat = link.ns.start(log, "socat", "-u", "OPEN:" + source, "TCP4-LISTEN:9001,reuseaddr");
-        try (Flow flow = connectWhenListening(link, 9001)) {
+        Process socat = link.tap.ns.start(log, "socat", "-u", "OPEN:" + source, "TCP4-LISTEN:9001,reuseaddr");
+        try (Flow flow = link.tap.connectWhenListening(9001)) {
             CompletableFuture<String> got = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
                 try {
@@ -224,8 +211,8 @@ class LossyLinkTransferTest {
     /** socat in the namespace listens and pipes what it receives into sha256sum; we send. */
     private String[] weUpload(Link link, Duration limit) throws Exception {
         Path log = Files.createTempFile("morgana-lossy", ".log");
-        Process socat = link.ns.start(log, "sh", "-c", "socat -u TCP4-LISTEN:9000,reuseaddr - | sha256sum");
-        try (Flow flow = connectWhenListening(link, 9000)) {
+        Process socat = link.tap.ns.start(log, "sh", "-c", "socat -u TCP4-LISTEN:9000,reuseaddr - | sha256sum");
+        try (Flow flow = link.tap.connectWhenListening(9000)) {
             MessageDigest sha = sha256();
             SplittableRandom random = new SplittableRandom(7);
             byte[] chunk = new byte[64 * 1024];
@@ -291,77 +278,20 @@ class LossyLinkTransferTest {
         }
     }
 
-    /** socat may not listen yet: a refused connect is retried for a few seconds. */
-    private static Flow connectWhenListening(Link link, int port) throws Exception {
-        IOException last = null;
-        for (int i = 0; i < 100; i++) {
-            try {
-                return link.stack.tcpv4().connect(link.kernelIp, port);
-            } catch (IOException e) {
-                last = e;
-                Thread.sleep(100);
-            }
-        }
-        throw last;
-    }
-
-    /** One TAP device in its own namespace (kernel 10.211.N.1), our stack on it (10.211.N.2). */
-    private static final class Link {
-        final Namespace ns;
-        final Ipv4Address kernelIp;
-        final Ipv4Address stackIp;
-        final Path pcap;
-        final ImpairedLink impaired;
-        final DirectStackV4 stack;
-        private boolean stopped;
-
-        private Link(Namespace ns, Ipv4Address kernelIp, Ipv4Address stackIp, Path pcap, ImpairedLink impaired, DirectStackV4 stack) {
-            this.ns = ns;
-            this.kernelIp = kernelIp;
-            this.stackIp = stackIp;
-            this.pcap = pcap;
-            this.impaired = impaired;
-            this.stack = stack;
-        }
+    /** One link (kernel 10.211.N.1, our stack 10.211.N.2) and its capture, headers only. */
+    private record Link(TapLink<ImpairedLink> tap, Path pcap) {
 
         static Link open(int subnet, double loss) throws IOException {
-            Ipv4Address kernel = Ipv4Address.parse("10.211." + subnet + ".1");
-            Ipv4Address ours = Ipv4Address.parse("10.211." + subnet + ".2");
-            Namespace ns = Namespace.create();
-            String tap = Namespace.createTap();
-            ImpairedLink impaired = null;
-            try {
-                Path pcap = PCAPS.resolve("lossy-" + tap + ".pcap");
-                // Stack -> impairments -> capture -> TAP, so the pcap shows what was on the wire. No TSO:
-                // each frame is one wire-sized segment, so a lost frame is one lost segment, as on a wire.
-                impaired = new ImpairedLink(PcapTap.wrap(TapNetwork.open(tap, new MacAddress(0x0200_0000_0500L + subnet), 1500, TapNetwork.Offloads.NONE), pcap, 128),
-                        loss, DELAY, 1000 + subnet);
-                ns.adopt(tap, kernel + "/24");
-                DirectStackV4 stack = DirectStackV4.start(impaired, new Ipv4Config(ours, Ipv4Address.parse("255.255.255.0"), Optional.of(kernel)),
-                        Clock.system(), new SeededRandom(subnet + 1), FlowContractTest.CONSOLE);
-                return new Link(ns, kernel, ours, pcap, impaired, stack);
-            } catch (IOException | RuntimeException e) {
-                if (impaired != null) {
-                    impaired.close();
-                }
-                Namespace.deleteTap(tap);
-                ns.close();
-                throw e;
-            }
+            // Stack -> impairments -> capture -> TAP, so the pcap shows what was on the wire. No TSO:
+            // each frame is one wire-sized segment, so a lost frame is one lost segment, as on a wire.
+            TapLink<ImpairedLink> tap = TapLink.open("10.211." + subnet, new MacAddress(0x0200_0000_0500L + subnet), TapNetwork.Offloads.NONE,
+                    (device, ifname) -> new ImpairedLink(PcapTap.wrap(device, pcapOf(ifname), 128), loss, DELAY, 1000 + subnet),
+                    subnet + 1, FlowContractTest.CONSOLE);
+            return new Link(tap, pcapOf(tap.ifname));
         }
 
-        /** Stops the stack and closes the device (and so the pcap); idempotent. */
-        synchronized void stop() {
-            if (!stopped) {
-                stopped = true;
-                stack.close();
-                impaired.close();
-            }
-        }
-
-        void close() {
-            stop();
-            ns.close();
+        private static Path pcapOf(String ifname) {
+            return PCAPS.resolve("lossy-" + ifname + ".pcap");
         }
     }
 }

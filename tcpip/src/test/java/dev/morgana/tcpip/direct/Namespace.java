@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Linux network namespace created for one test class (random name) and removed by
@@ -45,6 +46,34 @@ final class Namespace implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Skips the calling test, printing why, unless {@link #unavailableReason} finds nothing missing
+     * and every command in {@code tools} is installed.
+     */
+    static void assumeUsable(Class<?> test, String... tools) throws IOException {
+        String reason = unavailableReason();
+        if (reason == null) {
+            List<String> missing = new ArrayList<>();
+            for (String tool : tools) {
+                if (!installed(tool)) {
+                    missing.add(tool);
+                }
+            }
+            if (!missing.isEmpty()) {
+                reason = String.join(" and ", missing) + " not installed (scripts/deps.sh installs the test tools)";
+            }
+        }
+        if (reason != null) {
+            System.out.println(test.getSimpleName() + " skipped: " + reason);
+        }
+        Assumptions.assumeTrue(reason == null, reason);
+    }
+
+    /** True if {@code tool} is a command here. */
+    static boolean installed(String tool) throws IOException {
+        return run(5, "sh", "-c", "command -v " + tool).exit == 0;
+    }
+
     static String randomSuffix() {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
@@ -52,7 +81,12 @@ final class Namespace implements AutoCloseable {
     static Namespace create() throws IOException {
         Namespace ns = new Namespace("morgana-test-" + randomSuffix());
         ns.check(run(10, "ip", "netns", "add", ns.name));
-        ns.check(run(10, "ip", "-n", ns.name, "link", "set", "lo", "up"));
+        try {
+            ns.check(run(10, "ip", "-n", ns.name, "link", "set", "lo", "up"));
+        } catch (IOException e) {
+            ns.close();
+            throw e;
+        }
         return ns;
     }
 

@@ -7,7 +7,6 @@ import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.netif.PacketSocketNetwork;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.types.Clock;
-import dev.morgana.types.Console;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import java.io.IOException;
@@ -26,29 +25,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PacketSocketInteropTest {
 
-    private static final Console QUIET = new Console() {
-        @Override
-        public void log(String line) {}
-
-        @Override
-        public String name() {
-            return "quiet";
-        }
-
-        @Override
-        public void close() {}
-    };
-
     @Test
     void kernelAndStackExchangePingAndUdpOverAVethPair() throws Exception {
-        String reason = Namespace.unavailableReason();
-        if (reason == null && Namespace.run(5, "sh", "-c", "command -v ping").exit() != 0) {
-            reason = "ping (iputils-ping) is not installed";
-        }
-        if (reason != null) {
-            System.out.println("PacketSocketInteropTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
+        Namespace.assumeUsable(PacketSocketInteropTest.class, "ping");
         try (Namespace kernel = Namespace.create(); Namespace appliance = Namespace.create()) {
             String suffix = Namespace.randomSuffix();
             String kernelEnd = "mgk" + suffix;
@@ -62,7 +41,7 @@ class PacketSocketInteropTest {
 
             try (PacketSocketNetwork net = PacketSocketNetwork.open(stackEnd, appliance.path());
                     DirectStackV4 stack = DirectStackV4.start(net, new Ipv4Config(Ipv4Address.parse("10.204.0.2"),
-                            Ipv4Address.parse("255.255.255.0"), Optional.empty()), Clock.system(), new SeededRandom(4), QUIET)) {
+                            Ipv4Address.parse("255.255.255.0"), Optional.empty()), Clock.system(), new SeededRandom(4), FlowContractTest.CONSOLE)) {
                 assertEquals(MacAddress.parse(stackMac), net.mac(), "the stack takes the interface's own address");
                 assertEquals(1500, net.mtu());
                 Namespace.Result ping = kernel.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "3", "10.204.0.2");
@@ -70,7 +49,7 @@ class PacketSocketInteropTest {
                 assertTrue(ping.out().contains("3 packets transmitted, 3 received"), ping.out());
                 assertTrue(stack.ping(Ipv4Address.parse("10.204.0.1"), 1, Duration.ofSeconds(5)).isPresent(), stack.stats().lines().toString());
                 assertEquals(0, stack.stats().ipv4().malformed(), "our own frames are not looped back");
-                if (Namespace.run(5, "sh", "-c", "command -v socat").exit() == 0) {
+                if (Namespace.installed("socat")) {
                     // The kernel sends over veth with checksum offload: the netif must finish the checksum.
                     java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.ArrayBlockingQueue<>(4);
                     stack.udpv4().listen(5555, (src, sport, dport, payload) -> got.add(java.nio.charset.StandardCharsets.UTF_8.decode(payload).toString()));

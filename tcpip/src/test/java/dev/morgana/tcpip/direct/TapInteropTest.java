@@ -3,12 +3,10 @@ package dev.morgana.tcpip.direct;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.netif.PcapTap;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.TapNetwork;
 import dev.morgana.types.Clock;
-import dev.morgana.types.Console;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Network;
@@ -18,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -38,101 +34,58 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class TapInteropTest {
 
-    private static final Ipv4Address KERNEL = Ipv4Address.parse("10.201.0.1");
-    private static final Ipv4Address STACK = Ipv4Address.parse("10.201.0.2");
-
-    private final List<String> log = new CopyOnWriteArrayList<>();
-    private final Console console = new Console() {
-        @Override
-        public void log(String line) {
-            log.add(line);
-        }
-
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public void close() {}
-    };
-    private Namespace ns;
-    private String tap;
-    private Network network;
-    private DirectStackV4 stack;
-    private Path pcap;
+    private final RecordingConsole console = new RecordingConsole();
+    private TapLink<PcapTap> link;
+    private final Path pcap = Path.of("target", "interop-static.pcap").toAbsolutePath();
 
     @BeforeAll
     void setUp() throws IOException {
-        String reason = Namespace.unavailableReason();
-        if (reason == null && Namespace.run(5, "sh", "-c", "command -v ping").exit() != 0) {
-            reason = "ping (iputils-ping) is not installed; scripts/deps.sh installs it";
-        }
-        if (reason != null) {
-            System.out.println("TapInteropTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        ns = Namespace.create();
-        tap = Namespace.createTap();
-        try {
-            pcap = Path.of("target", "interop-static.pcap").toAbsolutePath();
-            network = PcapTap.wrap(TapNetwork.open(tap, MacAddress.parse("02:00:00:00:02:02"), 1500), pcap);
-            ns.adopt(tap, KERNEL + "/24");
-        } catch (IOException | RuntimeException e) {
-            Namespace.deleteTap(tap);
-            throw e;
-        }
-        stack = DirectStackV4.start(network, new Ipv4Config(STACK, Ipv4Address.parse("255.255.255.0"), Optional.of(KERNEL)),
-                Clock.system(), new SeededRandom(1), console);
+        Namespace.assumeUsable(TapInteropTest.class, "ping");
+        link = TapLink.open("10.201.0", MacAddress.parse("02:00:00:00:02:02"), TapNetwork.Offloads.CHECKSUM_AND_TSO,
+                (device, ifname) -> PcapTap.wrap(device, pcap), 1, console);
     }
 
     @AfterAll
     void tearDown() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (network != null) {
-            network.close();
-        }
-        if (ns != null) {
-            ns.close();
+        if (link != null) {
+            link.close();
         }
     }
 
     @Test
     void kernelPingsTheStack() throws IOException {
-        Namespace.Result r = ns.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "3", STACK.toString());
+        Namespace.Result r = link.ns.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "3", link.stackIp.toString());
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("3 packets transmitted, 3 received"), r.out());
-        assertTrue(stack.stats().icmp().echoesAnswered() >= 3);
+        assertTrue(link.stack.stats().icmp().echoesAnswered() >= 3);
     }
 
     @Test
     void stackPingsTheKernel() throws InterruptedException {
-        Optional<Duration> rtt = stack.ping(KERNEL, 1, Duration.ofSeconds(5));
-        assertTrue(rtt.isPresent(), "no echo reply from the kernel: " + stack.stats().lines());
+        Optional<Duration> rtt = link.stack.ping(link.kernelIp, 1, Duration.ofSeconds(5));
+        assertTrue(rtt.isPresent(), "no echo reply from the kernel: " + link.stack.stats().lines());
     }
 
     @Test
     void kernelLargePingIsFragmentedAndReassembledBothWays() throws IOException {
-        Namespace.Result r = ns.exec(20, "ping", "-c", "2", "-i", "0.2", "-W", "3", "-s", "4000", STACK.toString());
+        Namespace.Result r = link.ns.exec(20, "ping", "-c", "2", "-i", "0.2", "-W", "3", "-s", "4000", link.stackIp.toString());
         assertEquals(0, r.exit(), r.out());
-        assertTrue(r.out().contains("4008 bytes from " + STACK), r.out());
-        assertTrue(stack.stats().ipv4().reassembled() >= 2);
+        assertTrue(r.out().contains("4008 bytes from " + link.stackIp), r.out());
+        assertTrue(link.stack.stats().ipv4().reassembled() >= 2);
     }
 
     @Test
     void socatExchangesUdpWithTheStack() throws Exception {
         assumeSocat();
-        stack.udpv4().listen(5555, (src, sport, dport, payload) -> {
+        link.stack.udpv4().listen(5555, (src, sport, dport, payload) -> {
             ByteBuffer reply = ByteBuffer.allocate(6 + payload.remaining()).put("echo: ".getBytes()).put(payload).flip();
             try {
-                stack.udpv4().send(5555, src, sport, reply);
+                link.stack.udpv4().send(5555, src, sport, reply);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         });
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns.name, "socat", "-t", "2", "-T", "5", "-", "UDP4:" + STACK + ":5555")
+        Process p = new ProcessBuilder("ip", "netns", "exec", link.ns.name, "socat", "-t", "2", "-T", "5", "-", "UDP4:" + link.stackIp + ":5555")
                 .redirectErrorStream(true).start();
         try {
             p.getOutputStream().write("hello from socat\n".getBytes());
@@ -149,13 +102,13 @@ class TapInteropTest {
     void stackSendsUdpToAKernelSocket() throws Exception {
         assumeSocat();
         Path out = Files.createTempFile("morgana-socat", ".out");
-        Process p = ns.start(out, "socat", "-u", "UDP4-RECV:6666", "STDOUT");
+        Process p = link.ns.start(out, "socat", "-u", "UDP4-RECV:6666", "STDOUT");
         try {
             byte[] message = "hello from morgana\n".getBytes();
             long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             // socat may not be bound yet: resend until it prints the line.
             while (!Files.readString(out).contains("hello from morgana") && System.nanoTime() < until) {
-                stack.udpv4().send(40000, KERNEL, 6666, ByteBuffer.wrap(message));
+                link.stack.udpv4().send(40000, link.kernelIp, 6666, ByteBuffer.wrap(message));
                 Thread.sleep(200);
             }
             assertTrue(Files.readString(out).startsWith("hello from morgana\n"), Files.readString(out));
@@ -167,7 +120,7 @@ class TapInteropTest {
 
     @Test
     void leasesAnAddressFromDnsmasq() throws Exception {
-        Assumptions.assumeTrue(Namespace.run(5, "sh", "-c", "command -v dnsmasq").exit() == 0, "dnsmasq is not installed");
+        Assumptions.assumeTrue(Namespace.installed("dnsmasq"), "dnsmasq is not installed");
         String tap2 = Namespace.createTap();
         Path dir = Files.createTempDirectory("morgana-dnsmasq");
         Network net2 = null;
@@ -175,8 +128,8 @@ class TapInteropTest {
         try {
             Path pcap2 = Path.of("target", "interop-dhcp.pcap").toAbsolutePath();
             net2 = PcapTap.wrap(TapNetwork.open(tap2, MacAddress.parse("02:00:00:00:02:03"), 1500), pcap2);
-            ns.adopt(tap2, "10.202.0.1/24");
-            dnsmasq = ns.start(dir.resolve("dnsmasq.log"), "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
+            link.ns.adopt(tap2, "10.202.0.1/24");
+            dnsmasq = link.ns.start(dir.resolve("dnsmasq.log"), "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
                     "--user=root", "--no-ping", "--interface=" + tap2, "--bind-interfaces", "--dhcp-range=10.202.0.50,10.202.0.60,255.255.255.0,2m",
                     "--dhcp-option=option:router,10.202.0.1", "--dhcp-leasefile=" + dir.resolve("leases"), "--log-dhcp",
                     "--pid-file=" + dir.resolve("pid"));
@@ -191,7 +144,7 @@ class TapInteropTest {
                 assertTrue(leased.toString().startsWith("10.202.0.") && last >= 50 && last <= 60, leased.toString());
                 assertEquals(Optional.of(Ipv4Address.parse("10.202.0.1")), client.config().gateway());
                 assertEquals(Ipv4Address.parse("255.255.255.0"), client.config().netmask());
-                Namespace.Result ping = ns.exec(20, "ping", "-c", "2", "-i", "0.2", "-W", "3", leased.toString());
+                Namespace.Result ping = link.ns.exec(20, "ping", "-c", "2", "-i", "0.2", "-W", "3", leased.toString());
                 assertEquals(0, ping.exit(), ping.out());
                 String leases = Files.readString(dir.resolve("leases"));
                 assertTrue(leases.contains("02:00:00:00:02:03") && leases.contains(leased.toString()), leases);
@@ -209,7 +162,7 @@ class TapInteropTest {
                 net2.close();
             }
             Namespace.deleteTap(tap2);
-            Namespace.run(10, "ip", "-n", ns.name, "link", "del", tap2);
+            Namespace.run(10, "ip", "-n", link.ns.name, "link", "del", tap2);
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
                     Files.deleteIfExists(f);
@@ -222,14 +175,14 @@ class TapInteropTest {
     @Test
     void captureIsReadableByTshark() throws Exception {
         Assumptions.assumeTrue(tshark(), "tshark is not installed");
-        stack.ping(KERNEL, 99, Duration.ofSeconds(5));
+        link.stack.ping(link.kernelIp, 99, Duration.ofSeconds(5));
         Namespace.Result r = Namespace.run(30, "tshark", "-r", pcap.toString());
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("Echo (ping) request") && r.out().contains("Echo (ping) reply"), r.out());
     }
 
     private static void assumeSocat() throws IOException {
-        boolean present = Namespace.run(5, "sh", "-c", "command -v socat").exit() == 0;
+        boolean present = Namespace.installed("socat");
         if (!present) {
             System.out.println("TapInteropTest: socat not installed, UDP interop skipped (scripts/deps.sh installs it)");
         }
@@ -237,6 +190,6 @@ class TapInteropTest {
     }
 
     private static boolean tshark() throws IOException {
-        return Namespace.run(5, "sh", "-c", "command -v tshark").exit() == 0;
+        return Namespace.installed("tshark");
     }
 }

@@ -1,7 +1,6 @@
 package dev.morgana.tcpip.direct;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.tcpip.ipv4.Ipv4;
 import dev.morgana.tcpip.tcp.TcpConfig;
@@ -12,8 +11,6 @@ import dev.morgana.tcpip.wire.Ipv4Packet;
 import dev.morgana.tcpip.wire.TcpSegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,11 +34,9 @@ class TcpBlindAttackTest {
         Hosts hosts = new Hosts();
         StackEngine a = hosts.host(2, 1500, TcpConfig.DEFAULT);
         StackEngine b = hosts.host(3, 1500, TcpConfig.DEFAULT);
-        List<TcpConnection> accepted = new ArrayList<>();
-        b.tcp().listen(80, accepted::add);
-        TcpConnection client = a.tcp().connect(Hosts.ip(3), 80, hosts.sim.now());
-        assertTrue(hosts.sim.runUntil(() -> !accepted.isEmpty() && client.state() == TcpState.ESTABLISHED, Duration.ofSeconds(5)));
-        TcpConnection server = accepted.getFirst();
+        Hosts.Connection connection = hosts.connect(a, b);
+        TcpConnection client = connection.client();
+        TcpConnection server = connection.server();
         int expected = server.receiveNext();
 
         inject(b, server, expected + 1000, TcpSegment.RST, hosts.sim.now());

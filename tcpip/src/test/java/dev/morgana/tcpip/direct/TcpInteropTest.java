@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.morgana.tcpip.ipv4.Ipv4Config;
 import dev.morgana.tcpip.netif.PcapTap;
-import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.TapNetwork;
-import dev.morgana.types.Clock;
-import dev.morgana.types.Flow;
-import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
-import dev.morgana.types.Network;
 import dev.morgana.types.Tcpv4;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,49 +33,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(90)
 class TcpInteropTest {
 
-    private static final Ipv4Address KERNEL = Ipv4Address.parse("10.203.0.1");
-    private static final Ipv4Address STACK = Ipv4Address.parse("10.203.0.2");
     private static final int SIZE = 4 * 1024 * 1024;
+    private static final Path PCAP = Path.of("target", "interop-tcp.pcap").toAbsolutePath();
 
-    private Namespace ns;
-    private String tap;
-    private Network network;
-    private DirectStackV4 stack;
+    private TapLink<PcapTap> link;
 
     @BeforeAll
     void setUp() throws IOException {
-        String reason = Namespace.unavailableReason();
-        if (reason == null && Namespace.run(5, "sh", "-c", "command -v curl && command -v socat").exit() != 0) {
-            reason = "curl and socat are needed; scripts/deps.sh installs them";
-        }
-        if (reason != null) {
-            System.out.println("TcpInteropTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        ns = Namespace.create();
-        tap = Namespace.createTap();
-        try {
-            network = PcapTap.wrap(TapNetwork.open(tap, MacAddress.parse("02:00:00:00:03:02"), 1500),
-                    Path.of("target", "interop-tcp.pcap").toAbsolutePath());
-            ns.adopt(tap, KERNEL + "/24");
-        } catch (IOException | RuntimeException e) {
-            Namespace.deleteTap(tap);
-            throw e;
-        }
-        stack = DirectStackV4.start(network, new Ipv4Config(STACK, Ipv4Address.parse("255.255.255.0"), Optional.of(KERNEL)),
-                Clock.system(), new SeededRandom(1), FlowContractTest.CONSOLE);
+        Namespace.assumeUsable(TcpInteropTest.class, "curl", "socat");
+        link = TapLink.open("10.203.0", MacAddress.parse("02:00:00:00:03:02"), TapNetwork.Offloads.CHECKSUM_AND_TSO,
+                (device, ifname) -> PcapTap.wrap(device, PCAP), 1, FlowContractTest.CONSOLE);
     }
 
     @AfterAll
     void tearDown() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (network != null) {
-            network.close();
-        }
-        if (ns != null) {
-            ns.close();
+        if (link != null) {
+            link.close();
         }
     }
 
@@ -96,7 +62,7 @@ class TcpInteropTest {
     void curlDownloadsFromOurListenerByteExact() throws Exception {
         byte[] body = data(1);
         Path out = Files.createTempFile("morgana-curl", ".bin");
-        try (Tcpv4.Listener l = stack.tcpv4().listen(8080, flow -> {
+        try (Tcpv4.Listener l = link.stack.tcpv4().listen(8080, flow -> {
             // Read the request head, then answer with the body and close.
             ByteArrayOutputStream request = new ByteArrayOutputStream();
             ByteBuffer buf = ByteBuffer.allocate(4096);
@@ -107,8 +73,8 @@ class TcpInteropTest {
             String head = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
             flow.writev(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap(body));
         })) {
-            Namespace.Result r = ns.exec(60, "curl", "-sS", "--max-time", "50", "-o", out.toString(), "-w", "%{http_code}",
-                    "http://" + STACK + ":8080/file");
+            Namespace.Result r = link.ns.exec(60, "curl", "-sS", "--max-time", "50", "-o", out.toString(), "-w", "%{http_code}",
+                    "http://" + link.stackIp + ":8080/file");
             assertEquals(0, r.exit(), r.out());
             assertTrue(r.out().contains("200"), r.out());
             assertArrayEquals(body, Files.readAllBytes(out));
@@ -120,59 +86,13 @@ class TcpInteropTest {
     @Test
     void weUploadToAKernelListenerByteExact() throws Exception {
         byte[] body = data(2);
-        Path out = Files.createTempFile("morgana-socat", ".bin");
-        Path log = Files.createTempFile("morgana-socat", ".log");
-        Process socat = ns.start(log, "socat", "-u", "TCP4-LISTEN:9000,reuseaddr", "CREATE:" + out);
-        try {
-            Flow flow = connectWhenListening(9000);
-            try (flow) {
-                flow.write(ByteBuffer.wrap(body));
-                flow.shutdownOutput();
-                assertEquals(-1, flow.read(ByteBuffer.allocate(16)), "the kernel closes after our FIN");
-            }
-            assertTrue(socat.waitFor(30, TimeUnit.SECONDS), "socat finishes");
-            assertArrayEquals(body, Files.readAllBytes(out));
-        } finally {
-            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(log);
-        }
+        assertArrayEquals(body, link.uploadToKernelListener(9000, body));
     }
 
     @Test
     void weDownloadFromAKernelListenerByteExact() throws Exception {
         byte[] body = data(3);
-        Path in = Files.createTempFile("morgana-socat", ".bin");
-        Path log = Files.createTempFile("morgana-socat", ".log");
-        Files.write(in, body);
-        Process socat = ns.start(log, "socat", "-u", "OPEN:" + in, "TCP4-LISTEN:9001,reuseaddr");
-        try (Flow flow = connectWhenListening(9001)) {
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            for (int n = flow.read(buf); n >= 0; n = flow.read(buf)) {
-                got.write(buf.array(), 0, n);
-                buf.clear();
-            }
-            assertArrayEquals(body, got.toByteArray());
-        } finally {
-            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(log);
-        }
-    }
-
-    /** socat may not listen yet: a refused connect is retried for a few seconds. */
-    private Flow connectWhenListening(int port) throws Exception {
-        IOException last = null;
-        for (int i = 0; i < 50; i++) {
-            try {
-                return stack.tcpv4().connect(KERNEL, port);
-            } catch (IOException e) {
-                last = e;
-                Thread.sleep(100);
-            }
-        }
-        throw last;
+        assertArrayEquals(body, link.downloadFromKernelListener(9001, body));
     }
 
     /**
@@ -183,25 +103,14 @@ class TcpInteropTest {
      */
     @Test
     void linuxNegotiatesWindowScalingTimestampsAndSackWithUs() throws Exception {
-        Assumptions.assumeTrue(Namespace.run(5, "sh", "-c", "command -v tshark").exit() == 0, "tshark is needed; scripts/deps.sh installs it");
-        Path in = Files.createTempFile("morgana-socat", ".bin");
-        Path log = Files.createTempFile("morgana-socat", ".log");
-        Files.write(in, new byte[200_000]);
+        Assumptions.assumeTrue(Namespace.installed("tshark"), "tshark is needed; scripts/deps.sh installs it");
         // Our active open: a kernel listener sends to us.
-        Process socat = ns.start(log, "socat", "-u", "OPEN:" + in, "TCP4-LISTEN:9002,reuseaddr");
-        try (Flow flow = connectWhenListening(9002)) {
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            while (flow.read(buf) >= 0) {
-                buf.clear();
-            }
-        } finally {
-            socat.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Files.deleteIfExists(in);
-        }
+        assertEquals(200_000, link.downloadFromKernelListener(9002, new byte[200_000]).length);
         // The kernel's active open: socat connects to our listener and reads what we send.
         Path out = Files.createTempFile("morgana-socat", ".bin");
-        try (Tcpv4.Listener l = stack.tcpv4().listen(8082, flow -> flow.write(ByteBuffer.wrap("done".getBytes(StandardCharsets.US_ASCII))))) {
-            Process client = ns.start(log, "socat", "-u", "TCP4:" + STACK + ":8082", "CREATE:" + out);
+        Path log = Files.createTempFile("morgana-socat", ".log");
+        try (Tcpv4.Listener l = link.stack.tcpv4().listen(8082, flow -> flow.write(ByteBuffer.wrap("done".getBytes(StandardCharsets.US_ASCII))))) {
+            Process client = link.ns.start(log, "socat", "-u", "TCP4:" + link.stackIp + ":8082", "CREATE:" + out);
             try {
                 assertTrue(client.waitFor(20, TimeUnit.SECONDS), "socat finishes");
                 assertEquals("done", Files.readString(out, StandardCharsets.US_ASCII));
@@ -233,7 +142,7 @@ class TcpInteropTest {
 
     private static String tshark(String filter, String... fields) throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("tshark", "-r",
-                Path.of("target", "interop-tcp.pcap").toAbsolutePath().toString(), "-Y", filter, "-T", "fields"));
+                PCAP.toString(), "-Y", filter, "-T", "fields"));
         for (String f : fields) {
             command.add("-e");
             command.add(f);

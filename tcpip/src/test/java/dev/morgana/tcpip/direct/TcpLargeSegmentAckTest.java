@@ -2,20 +2,16 @@ package dev.morgana.tcpip.direct;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.tcpip.ipv4.Ipv4;
 import dev.morgana.tcpip.tcp.TcpConfig;
 import dev.morgana.tcpip.tcp.TcpConnection;
-import dev.morgana.tcpip.tcp.TcpState;
 import dev.morgana.tcpip.wire.EthernetFrame;
 import dev.morgana.tcpip.wire.Ipv4Packet;
 import dev.morgana.tcpip.wire.TcpSegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,11 +28,7 @@ class TcpLargeSegmentAckTest {
         Hosts hosts = new Hosts();
         StackEngine a = hosts.host(2, 1500, TcpConfig.DEFAULT);
         StackEngine b = hosts.host(3, 1500, TcpConfig.DEFAULT);
-        List<TcpConnection> accepted = new ArrayList<>();
-        b.tcp().listen(80, accepted::add);
-        TcpConnection client = a.tcp().connect(Hosts.ip(3), 80, hosts.sim.now());
-        assertTrue(hosts.sim.runUntil(() -> !accepted.isEmpty() && client.state() == TcpState.ESTABLISHED, Duration.ofSeconds(5)));
-        TcpConnection server = accepted.getFirst();
+        TcpConnection server = hosts.connect(a, b).server();
         hosts.sim.runFor(Duration.ofMillis(100)); // let every handshake frame settle
         int seq = server.receiveNext();
 

@@ -161,11 +161,9 @@ class TcpOptionsSimulationTest {
         Hosts hosts = new Hosts();
         StackEngine a = hosts.host(2, 1500, CONFIG);
         StackEngine b = hosts.host(3, 1500, CONFIG);
-        List<TcpConnection> accepted = new ArrayList<>();
-        b.tcp().listen(80, accepted::add);
-        TcpConnection client = a.tcp().connect(Hosts.ip(3), 80, hosts.sim.now());
-        assertTrue(hosts.sim.runUntil(() -> !accepted.isEmpty(), Duration.ofSeconds(5)));
-        TcpConnection server = accepted.getFirst();
+        Hosts.Connection connection = hosts.connect(a, b);
+        TcpConnection client = connection.client();
+        TcpConnection server = connection.server();
         int recent = server.timestampRecent();
         byte[] stale = "stale".getBytes(StandardCharsets.US_ASCII);
         inject(b, Hosts.ip(2), Hosts.mac(2), client.localPort(), server.receiveNext(), server.sendNext(), TcpSegment.ACK | TcpSegment.PSH,

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.tcpip.tcp.TcpConfig;
 import dev.morgana.tcpip.tcp.TcpConnection;
-import dev.morgana.tcpip.tcp.TcpState;
 import dev.morgana.tcpip.wire.EthernetFrame;
 import dev.morgana.tcpip.wire.Ipv4Packet;
 import dev.morgana.tcpip.wire.TcpSegment;
@@ -33,10 +32,7 @@ class TcpSegmentationOffloadTest {
         if (offload) {
             a.linkSegmentsTcp(65535);
         }
-        List<TcpConnection> accepted = new ArrayList<>();
-        b.tcp().listen(80, accepted::add);
-        TcpConnection client = a.tcp().connect(Hosts.ip(3), 80, hosts.sim.now());
-        assertTrue(hosts.sim.runUntil(() -> !accepted.isEmpty() && client.state() == TcpState.ESTABLISHED, Duration.ofSeconds(5)));
+        TcpConnection client = hosts.connect(a, b).client();
         hosts.sim.runFor(Duration.ofMillis(100));
         client.write(ByteBuffer.wrap(data), hosts.sim.now());
         List<Ipv4Packet> packets = new ArrayList<>();

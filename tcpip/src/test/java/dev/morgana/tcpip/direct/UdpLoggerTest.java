@@ -7,11 +7,9 @@ import dev.morgana.tcpip.netif.Impairments;
 import dev.morgana.tcpip.netif.MemorySwitch;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.types.Clock;
-import dev.morgana.types.Console;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,21 +18,8 @@ class UdpLoggerTest {
 
     @Test
     void logsEveryDatagramOnAnyPortAndAnswersPing() throws Exception {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Console console = new Console() {
-            @Override
-            public void log(String line) {
-                lines.add(line);
-            }
-
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public void close() {}
-        };
+        RecordingConsole console = new RecordingConsole();
+        List<String> lines = console.lines;
         MemorySwitch network = new MemorySwitch(Clock.system(), Impairments.NONE, 1);
         UdpLogger logger = new UdpLogger(network.connect(Hosts.mac(2)), Clock.system(), console, Hosts.config(2));
         Thread job = Thread.ofVirtual().start(() -> {
