@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.ByteBuffer;
@@ -21,7 +23,7 @@ import java.util.Optional;
 
 /**
  * The runtime {@link KvRo} over a crunch store built by {@link CrunchBuilder}: a resource
- * loaded once into native memory, or a file mapped read-only.
+ * mapped where it lies in its jar or loaded once into native memory, or a file mapped read-only.
  *
  * <p>The whole index is checked when the store is opened, so a damaged store fails there with
  * a {@link CrunchException} and never later. Lookups are hash lookups in memory; reads return
@@ -44,7 +46,9 @@ public final class CrunchStore implements KvRo {
 
     /**
      * Opens a store on the class path of {@code CrunchStore}'s class loader, such as
-     * {@code "/morgana/htdocs.crunch"} (a leading '/' is optional), reading it into memory.
+     * {@code "/morgana/htdocs.crunch"} (a leading '/' is optional). A store kept uncompressed in
+     * a local jar is mapped where it lies, read-only (the jar must not change while the store is
+     * open); any other is read into memory.
      *
      * @throws CrunchException if there is no such resource or it is not a valid store
      * @throws IOException if reading the resource fails
@@ -62,10 +66,44 @@ public final class CrunchStore implements KvRo {
         if (url == null) {
             throw new CrunchException(displayName + ": no such resource on the class path");
         }
+        MemorySegment inPlace = mapStoredJarEntry(url, path);
+        if (inPlace != null) {
+            return new CrunchStore(displayName, inPlace);
+        }
         URLConnection connection = url.openConnection();
         connection.setUseCaches(false); // a cached jar would stay open after we are done
         try (InputStream in = connection.getInputStream()) {
             return load(in, connection.getContentLengthLong(), displayName);
+        }
+    }
+
+    /**
+     * Maps the resource's bytes where they lie in its jar when it is a local jar holding them
+     * uncompressed (the appliance's jar stores its store so): nothing is copied at start and
+     * only the pages a request touches are read. Null when that is not the case, or when the
+     * jar cannot be read this way; the caller then reads the resource through its URL.
+     */
+    private static MemorySegment mapStoredJarEntry(URL url, String entry) {
+        if (!"jar".equals(url.getProtocol())) {
+            return null;
+        }
+        String spec = url.getPath(); // file:/path/to/app.jar!/morgana/htdocs.crunch
+        int separator = spec.indexOf("!/");
+        if (separator < 0 || !spec.startsWith("file:")) {
+            return null;
+        }
+        try {
+            Path jar = Path.of(new URI(spec.substring(0, separator)));
+            try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
+                Optional<StoredZipEntry.Region> region = StoredZipEntry.find(channel, entry);
+                if (region.isEmpty()) {
+                    return null;
+                }
+                return channel.map(FileChannel.MapMode.READ_ONLY, region.get().offset(), region.get().length(),
+                        Arena.ofAuto());
+            }
+        } catch (URISyntaxException | IllegalArgumentException | IOException e) {
+            return null; // read through the URL instead, which reports a real problem
         }
     }
 
