@@ -215,7 +215,9 @@ public final class CrunchStore implements KvRo {
         Objects.requireNonNull(variant, "variant");
         checkOpen();
         StoreIndex.Entry entry = index.entries().get(file.key());
-        if (entry == null || !entry.node().equals(file)) {
+        // Identity first: the store hands out its own nodes, and a record's generated equals is
+        // linked at its first call, spinning classes at run time (the first request's path).
+        if (entry == null || (entry.node() != file && !entry.node().equals(file))) {
             throw new IllegalArgumentException("not a file of " + name + ": " + file.key());
         }
         long variantLength = file.length(variant);
