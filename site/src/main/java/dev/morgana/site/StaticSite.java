@@ -117,7 +117,22 @@ public final class StaticSite implements Job {
      */
     private record Representation(String etag, HttpFields validators, HttpFields ok, HttpResponse whole) {}
 
-    private record VariantKey(KvNode.File file, Encoding variant) {}
+    /**
+     * hashCode and equals are written out: a record's generated ones are linked at their first
+     * call by ObjectMethods, which spins classes the AOT cache cannot hold, on the first
+     * request's path. A store hands out the same File for a key, so identity decides first.
+     */
+    private record VariantKey(KvNode.File file, Encoding variant) {
+        @Override
+        public int hashCode() {
+            return file.key().hashCode() * 31 + variant.ordinal();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof VariantKey k && k.variant == variant && (k.file == file || k.file.equals(file));
+        }
+    }
 
     /** Most representations kept; beyond, they are computed per request (still correct). */
     private static final int MAX_PREPARED = 4096;
