@@ -23,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The runtime {@link KvRo} over a crunch store built by {@link CrunchBuilder}: a resource
- * mapped where it lies in its jar or loaded once into native memory, or a file mapped read-only.
+ * loaded once into native memory (from where it lies in its jar when stored there uncompressed),
+ * or a file mapped read-only.
  *
  * <p>The whole index is checked when the store is opened, so a damaged store fails there with
  * a {@link CrunchException} and never later. Lookups are hash lookups in memory; reads return
@@ -34,21 +35,21 @@ import java.util.Optional;
 public final class CrunchStore implements KvRo {
 
     private final String name;
-    private final MemorySegment store;
+    private final StoreBytes store;
     private final StoreIndex index;
     private volatile boolean closed;
 
-    private CrunchStore(String name, MemorySegment store) throws CrunchException {
+    private CrunchStore(String name, StoreBytes store) throws CrunchException {
         this.name = name;
-        this.store = store.asReadOnly();
-        this.index = StoreIndex.parse(this.store, name);
+        this.store = store;
+        this.index = StoreIndex.parse(store, name);
     }
 
     /**
      * Opens a store on the class path of {@code CrunchStore}'s class loader, such as
-     * {@code "/morgana/htdocs.crunch"} (a leading '/' is optional). A store kept uncompressed in
-     * a local jar is mapped where it lies, read-only (the jar must not change while the store is
-     * open); any other is read into memory.
+     * {@code "/morgana/htdocs.crunch"} (a leading '/' is optional), reading it into memory: from
+     * where it lies in a local jar that keeps it uncompressed (a large one is mapped there, and
+     * the jar must then not change while the store is open), else through the resource's URL.
      *
      * @throws CrunchException if there is no such resource or it is not a valid store
      * @throws IOException if reading the resource fails
@@ -66,7 +67,7 @@ public final class CrunchStore implements KvRo {
         if (url == null) {
             throw new CrunchException(displayName + ": no such resource on the class path");
         }
-        MemorySegment inPlace = mapStoredJarEntry(url, path);
+        StoreBytes inPlace = readStoredJarEntry(url, path);
         if (inPlace != null) {
             return new CrunchStore(displayName, inPlace);
         }
@@ -78,12 +79,21 @@ public final class CrunchStore implements KvRo {
     }
 
     /**
-     * Maps the resource's bytes where they lie in its jar when it is a local jar holding them
-     * uncompressed (the appliance's jar stores its store so): nothing is copied at start and
-     * only the pages a request touches are read. Null when that is not the case, or when the
-     * jar cannot be read this way; the caller then reads the resource through its URL.
+     * Stores up to this size, found uncompressed in a jar, are read into a direct buffer with one
+     * system call; larger ones are mapped where they lie. Reading keeps the foreign-memory API
+     * (whose first use spins method-handle classes) and {@code FileChannel.map}'s buffer form
+     * (which builds its buffer by reflection) off the start path: some 10 ms each, interpreted.
      */
-    private static MemorySegment mapStoredJarEntry(URL url, String entry) {
+    static final int READ_AT_ONCE_MAX = 64 * 1024 * 1024;
+
+    /**
+     * Takes the resource's bytes from where they lie in its jar, when it is a local jar holding
+     * them uncompressed (the appliance's jar stores its store so), instead of streaming them
+     * through {@code JarURLConnection} in small copies (65 ms of interpreted CPU for 4 MiB at
+     * start). Null when that is not the case, or when the jar cannot be read this way; the
+     * caller then reads the resource through its URL.
+     */
+    private static StoreBytes readStoredJarEntry(URL url, String entry) {
         if (!"jar".equals(url.getProtocol())) {
             return null;
         }
@@ -99,8 +109,18 @@ public final class CrunchStore implements KvRo {
                 if (region.isEmpty()) {
                     return null;
                 }
-                return channel.map(FileChannel.MapMode.READ_ONLY, region.get().offset(), region.get().length(),
-                        Arena.ofAuto());
+                long offset = region.get().offset();
+                long length = region.get().length();
+                if (length > READ_AT_ONCE_MAX) {
+                    return StoreBytes.of(channel.map(FileChannel.MapMode.READ_ONLY, offset, length, Arena.ofAuto()));
+                }
+                ByteBuffer bytes = ByteBuffer.allocateDirect((int) length);
+                while (bytes.hasRemaining()) {
+                    if (channel.read(bytes, offset + bytes.position()) < 0) {
+                        return null; // the jar shrank meanwhile
+                    }
+                }
+                return StoreBytes.of(bytes);
             }
         } catch (URISyntaxException | IllegalArgumentException | IOException e) {
             return null; // read through the URL instead, which reports a real problem
@@ -120,7 +140,7 @@ public final class CrunchStore implements KvRo {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), Arena.ofAuto());
-            return new CrunchStore(displayName, mapped);
+            return new CrunchStore(displayName, StoreBytes.of(mapped));
         }
     }
 
@@ -133,7 +153,7 @@ public final class CrunchStore implements KvRo {
      */
     static CrunchStore load(InputStream in, long knownLength, String displayName) throws IOException {
         byte[] headerBytes = in.readNBytes(CrunchFormat.HEADER_LENGTH);
-        long total = StoreIndex.Header.totalLength(MemorySegment.ofArray(headerBytes), displayName);
+        long total = StoreIndex.Header.totalLength(StoreBytes.of(ByteBuffer.wrap(headerBytes)), displayName);
         if (knownLength >= 0 && knownLength != total) {
             throw StoreIndex.corrupt(displayName, "the header announces " + total + " bytes but the resource has "
                     + knownLength);
@@ -149,7 +169,7 @@ public final class CrunchStore implements KvRo {
         if (in.read() != -1) {
             throw StoreIndex.corrupt(displayName, "bytes after the announced end of the store");
         }
-        return new CrunchStore(displayName, segment);
+        return new CrunchStore(displayName, StoreBytes.of(segment));
     }
 
     /** Copies the stream into {@code segment} from {@code from} to its end. */
@@ -229,7 +249,7 @@ public final class CrunchStore implements KvRo {
         }
         long start = (variant == Encoding.GZIP ? entry.gzipOffset() : entry.identityOffset()) + offset;
         long count = Math.min(length, variantLength - offset);
-        return store.asSlice(start, count).asByteBuffer().asReadOnlyBuffer();
+        return store.slice(start, count).asReadOnlyBuffer();
     }
 
     /** Every file key, sorted by UTF-8 bytes (directories are not listed). */
@@ -253,6 +273,6 @@ public final class CrunchStore implements KvRo {
 
     @Override
     public String toString() {
-        return name + " (" + index.fileKeys().size() + " files, " + store.byteSize() + " bytes)";
+        return name + " (" + index.fileKeys().size() + " files, " + store.size() + " bytes)";
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Finds where the bytes of an uncompressed (STORED) entry lie inside a zip or jar file, so that
- * they can be mapped in place instead of copied out through the JDK's zip streams. Only what
+ * they can be read (or mapped) in place instead of streamed through the JDK's zip code. Only what
  * the zip format's central directory and local header say is used (PKWARE APPNOTE 4.3): the
  * end-of-central-directory record, the entry's central header, then its local header, whose
  * name and extra field lengths give the data offset.

@@ -2,6 +2,7 @@ package dev.morgana.crunch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.types.kv.Encoding;
@@ -129,7 +130,7 @@ class StoredZipEntryTest {
     }
 
     @Test
-    void aStoreStoredInAJarIsMappedInPlaceAndServesTheSameBytes() throws IOException {
+    void aStoreStoredInAJarIsReadFromWhereItLiesAndServesTheSameBytes() throws IOException {
         Path htdocs = temp.resolve("htdocs");
         Map<String, byte[]> files = Sites.writeSample(htdocs);
         Path storeFile = temp.resolve("htdocs.crunch");
@@ -155,9 +156,36 @@ class StoredZipEntryTest {
                 for (Map.Entry<String, byte[]> file : files.entrySet()) {
                     KvNode.File node = (KvNode.File) crunch.find(file.getKey()).orElseThrow();
                     assertArrayEquals(file.getValue(), bytes(crunch.read(node, Encoding.IDENTITY, 0, 1 << 20)),
-                            file.getKey() + (stored ? " (mapped)" : " (copied)"));
+                            file.getKey() + (stored ? " (read in place)" : " (streamed)"));
                 }
             }
+        }
+    }
+
+    @Test
+    void aDamagedStoreReadFromAJarIsRefusedWhenOpened() throws IOException {
+        Path htdocs = temp.resolve("htdocs");
+        Sites.writeSample(htdocs);
+        Path storeFile = temp.resolve("htdocs.crunch");
+        CrunchBuilder.build(htdocs, storeFile, Sites.MODIFIED, line -> { });
+        byte[] store = Files.readAllBytes(storeFile);
+        store[CrunchFormat.HEADER_LENGTH + 3] ^= 0x40; // inside the index: its checksum no longer matches
+        Path jar = temp.resolve("damaged.jar");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+            ZipEntry entry = new ZipEntry("morgana/htdocs.crunch");
+            CRC32 crc = new CRC32();
+            crc.update(store);
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(store.length);
+            entry.setCrc(crc.getValue());
+            out.putNextEntry(entry);
+            out.write(store);
+        }
+        assertTrue(find(jar, "morgana/htdocs.crunch").isPresent());
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            CrunchException e = assertThrows(CrunchException.class,
+                    () -> CrunchStore.openResource(loader, "/morgana/htdocs.crunch"));
+            assertTrue(e.getMessage().contains("checksum"), e.getMessage());
         }
     }
 
