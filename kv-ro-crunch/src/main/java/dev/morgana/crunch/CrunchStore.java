@@ -61,13 +61,18 @@ public final class CrunchStore implements KvRo {
 
     /** Like {@link #openResource(String)}, looking the resource up in {@code loader}. */
     public static CrunchStore openResource(ClassLoader loader, String resourceName) throws IOException {
+        return openResource(loader, resourceName, READ_AT_ONCE_MAX);
+    }
+
+    /** Like {@link #openResource(ClassLoader, String)}, mapping stores larger than {@code readAtOnceMax}. */
+    static CrunchStore openResource(ClassLoader loader, String resourceName, int readAtOnceMax) throws IOException {
         String displayName = "crunch:" + resourceName;
         String path = resourceName.startsWith("/") ? resourceName.substring(1) : resourceName;
         URL url = loader.getResource(path);
         if (url == null) {
             throw new CrunchException(displayName + ": no such resource on the class path");
         }
-        StoreBytes inPlace = readStoredJarEntry(url, path);
+        StoreBytes inPlace = readStoredJarEntry(url, path, readAtOnceMax);
         if (inPlace != null) {
             return new CrunchStore(displayName, inPlace);
         }
@@ -93,7 +98,7 @@ public final class CrunchStore implements KvRo {
      * start). Null when that is not the case, or when the jar cannot be read this way; the
      * caller then reads the resource through its URL.
      */
-    private static StoreBytes readStoredJarEntry(URL url, String entry) {
+    private static StoreBytes readStoredJarEntry(URL url, String entry, int readAtOnceMax) {
         if (!"jar".equals(url.getProtocol())) {
             return null;
         }
@@ -111,7 +116,7 @@ public final class CrunchStore implements KvRo {
                 }
                 long offset = region.get().offset();
                 long length = region.get().length();
-                if (length > READ_AT_ONCE_MAX) {
+                if (length > readAtOnceMax) {
                     return StoreBytes.of(channel.map(FileChannel.MapMode.READ_ONLY, offset, length, Arena.ofAuto()));
                 }
                 ByteBuffer bytes = ByteBuffer.allocateDirect((int) length);

@@ -151,12 +151,16 @@ class StoredZipEntryTest {
                 out.write(store);
             }
             assertEquals(stored, find(jar, "morgana/htdocs.crunch").isPresent());
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
-                    CrunchStore crunch = CrunchStore.openResource(loader, "/morgana/htdocs.crunch")) {
-                for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                    KvNode.File node = (KvNode.File) crunch.find(file.getKey()).orElseThrow();
-                    assertArrayEquals(file.getValue(), bytes(crunch.read(node, Encoding.IDENTITY, 0, 1 << 20)),
-                            file.getKey() + (stored ? " (read in place)" : " (streamed)"));
+            // Read at once into a buffer, or (a lower threshold) mapped where it lies.
+            for (int readAtOnceMax : new int[] {CrunchStore.READ_AT_ONCE_MAX, 1024}) {
+                try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+                        CrunchStore crunch = CrunchStore.openResource(loader, "/morgana/htdocs.crunch", readAtOnceMax)) {
+                    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                        KvNode.File node = (KvNode.File) crunch.find(file.getKey()).orElseThrow();
+                        assertArrayEquals(file.getValue(), bytes(crunch.read(node, Encoding.IDENTITY, 0, 1 << 20)),
+                                file.getKey() + (stored ? " (in place, at most " + readAtOnceMax + " read at once)"
+                                        : " (streamed)"));
+                    }
                 }
             }
         }
