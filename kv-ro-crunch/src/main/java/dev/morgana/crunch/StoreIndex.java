@@ -2,7 +2,6 @@ package dev.morgana.crunch;
 
 import dev.morgana.types.kv.KvNode;
 import dev.morgana.types.kv.Keys;
-import java.lang.foreign.MemorySegment;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -32,12 +31,12 @@ record StoreIndex(Map<String, Entry> entries, List<String> fileKeys) {
     record Entry(KvNode node, long identityOffset, long gzipOffset) {}
 
     /** Parses and checks the whole store in {@code store}, named {@code name} in messages. */
-    static StoreIndex parse(MemorySegment store, String name) throws CrunchException {
+    static StoreIndex parse(StoreBytes store, String name) throws CrunchException {
         Header header = Header.parse(store, name);
         if (header.indexLength() > Integer.MAX_VALUE - 8) {
             throw corrupt(name, "index of " + header.indexLength() + " bytes is too large");
         }
-        ByteBuffer index = store.asSlice(CrunchFormat.HEADER_LENGTH, header.indexLength()).asByteBuffer();
+        ByteBuffer index = store.slice(CrunchFormat.HEADER_LENGTH, header.indexLength());
         CRC32C crc = new CRC32C();
         crc.update(index.duplicate());
         if ((int) crc.getValue() != header.indexCrc()) {
@@ -57,26 +56,26 @@ record StoreIndex(Map<String, Entry> entries, List<String> fileKeys) {
     /** The fixed-size header, with its lengths checked against each other and the store's size. */
     record Header(int entryCount, long indexLength, long dataLength, int indexCrc) {
 
-        static long totalLength(MemorySegment header, String name) throws CrunchException {
+        static long totalLength(StoreBytes header, String name) throws CrunchException {
             Header h = parseFields(header, name);
             return CrunchFormat.HEADER_LENGTH + h.indexLength + h.dataLength;
         }
 
-        static Header parse(MemorySegment store, String name) throws CrunchException {
+        static Header parse(StoreBytes store, String name) throws CrunchException {
             Header h = parseFields(store, name);
             long expected = CrunchFormat.HEADER_LENGTH + h.indexLength + h.dataLength;
-            if (store.byteSize() != expected) {
+            if (store.size() != expected) {
                 throw corrupt(name, "the header announces " + expected + " bytes but the store has "
-                        + store.byteSize() + (store.byteSize() < expected ? " (truncated)" : ""));
+                        + store.size() + (store.size() < expected ? " (truncated)" : ""));
             }
             return h;
         }
 
-        private static Header parseFields(MemorySegment store, String name) throws CrunchException {
-            if (store.byteSize() < CrunchFormat.HEADER_LENGTH) {
-                throw corrupt(name, "shorter than its header (" + store.byteSize() + " bytes)");
+        private static Header parseFields(StoreBytes store, String name) throws CrunchException {
+            if (store.size() < CrunchFormat.HEADER_LENGTH) {
+                throw corrupt(name, "shorter than its header (" + store.size() + " bytes)");
             }
-            ByteBuffer b = store.asSlice(0, CrunchFormat.HEADER_LENGTH).asByteBuffer();
+            ByteBuffer b = store.slice(0, CrunchFormat.HEADER_LENGTH);
             byte[] magic = new byte[CrunchFormat.MAGIC.length];
             b.get(magic);
             if (!Arrays.equals(magic, CrunchFormat.MAGIC)) {

@@ -77,16 +77,18 @@ public final class StaticSite implements Job {
         if (node.isEmpty()) {
             return notFound();
         }
-        return switch (node.get()) {
-            case KvNode.Directory d when !slash -> redirect(path + "/", request.query());
-            case KvNode.Directory d -> {
-                String indexKey = key.isEmpty() ? "index.html" : key + "/index.html";
-                yield store.find(indexKey).orElse(null) instanceof KvNode.File index
-                        ? serveFile(request, remember(path, index)) : notFound();
-            }
-            case KvNode.File f when slash -> notFound();
-            case KvNode.File f -> serveFile(request, remember(path, f));
-        };
+        // instanceof rather than a switch over the node's type: a type switch is linked at its
+        // first use by SwitchBootstraps, which spins classes at run time that the AOT cache
+        // cannot hold, on the first request's path (docs/benchmarks.md, Start-up).
+        if (node.get() instanceof KvNode.File f) {
+            return slash ? notFound() : serveFile(request, remember(path, f));
+        }
+        if (!slash) { // a directory
+            return redirect(path + "/", request.query());
+        }
+        String indexKey = key.isEmpty() ? "index.html" : key + "/index.html";
+        return store.find(indexKey).orElse(null) instanceof KvNode.File index
+                ? serveFile(request, remember(path, index)) : notFound();
     }
 
     /**
@@ -115,7 +117,22 @@ public final class StaticSite implements Job {
      */
     private record Representation(String etag, HttpFields validators, HttpFields ok, HttpResponse whole) {}
 
-    private record VariantKey(KvNode.File file, Encoding variant) {}
+    /**
+     * hashCode and equals are written out: a record's generated ones are linked at their first
+     * call by ObjectMethods, which spins classes the AOT cache cannot hold, on the first
+     * request's path. A store hands out the same File for a key, so identity decides first.
+     */
+    private record VariantKey(KvNode.File file, Encoding variant) {
+        @Override
+        public int hashCode() {
+            return file.key().hashCode() * 31 + variant.ordinal();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof VariantKey k && k.variant == variant && (k.file == file || k.file.equals(file));
+        }
+    }
 
     /** Most representations kept; beyond, they are computed per request (still correct). */
     private static final int MAX_PREPARED = 4096;

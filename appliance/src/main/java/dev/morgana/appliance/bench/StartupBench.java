@@ -11,17 +11,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Measures start-up as a user sees it: from starting the launcher to the first 200 response,
  * over several runs, with the appliance's AOT cache and without it (the cache file is moved
  * aside for those runs). Prints a markdown table. Next to the wall time it reports the CPU
  * time the appliance's process had used when the 200 arrived (all its threads: the JIT's too),
- * which a busy machine disturbs far less than the wall time.
+ * which a busy machine disturbs far less than the wall time, split into the JIT compilers'
+ * threads and the others (JVM start, main, the jobs, the first request: the path to the 200).
+ * The load average before and after is printed too: wall times mean little on a busy machine.
  *
  * <pre>java ... StartupBench build/www 8080 [runs]</pre>
  */
 public final class StartupBench {
+
+    /** Pause between two attempts to connect: the resolution of the wall time. */
+    private static final long POLL_NANOS = 500_000;
 
     private StartupBench() {}
 
@@ -38,6 +44,7 @@ public final class StartupBench {
         Path cache = dir.resolve("cache").resolve(name + ".aot");
         Path aside = dir.resolve("cache").resolve(name + ".aot.aside");
 
+        System.out.println("load average before: " + loadAverage());
         List<Sample> withCache = new ArrayList<>();
         List<Sample> without = new ArrayList<>();
         boolean hasCache = Files.isRegularFile(cache);
@@ -54,24 +61,75 @@ public final class StartupBench {
                 without.add(once(launcher, port));
             }
         }
-        System.out.println("| start-up to first 200 (" + runs + " runs) | median ms | min ms | max ms | median CPU ms |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("load average after: " + loadAverage());
+        System.out.println("| start-up to first 200 (" + runs + " runs) | median ms | min ms | max ms | median CPU ms"
+                + " | median CPU ms, JIT threads | median CPU ms, other threads |");
+        System.out.println("|---|---|---|---|---|---|---|");
         row("without AOT cache", without);
         if (hasCache) {
             row("with AOT cache (make build's training run)", withCache);
         }
     }
 
-    /** One start: wall nanoseconds to the first 200, and the process's CPU nanoseconds then (-1 if unknown). */
-    private record Sample(long wallNanos, long cpuNanos) {}
+    /**
+     * One start: wall nanoseconds to the first 200, and the CPU nanoseconds the process had used
+     * then (-1 if unknown): in all, and by its live threads, JIT compilers and others.
+     */
+    private record Sample(long wallNanos, long cpuNanos, ThreadCpu threads) {}
 
     private static void row(String label, List<Sample> samples) {
         List<Long> sorted = samples.stream().map(Sample::wallNanos).sorted().toList();
-        List<Long> cpu = samples.stream().map(Sample::cpuNanos).sorted().toList();
-        long cpuMedian = cpu.get(cpu.size() / 2);
-        System.out.printf("| %s | %d | %d | %d | %s |%n", label, sorted.get(sorted.size() / 2) / 1_000_000,
+        System.out.printf("| %s | %d | %d | %d | %s | %s | %s |%n", label, sorted.get(sorted.size() / 2) / 1_000_000,
                 sorted.getFirst() / 1_000_000, sorted.getLast() / 1_000_000,
-                cpuMedian < 0 ? "?" : Long.toString(cpuMedian / 1_000_000));
+                medianMillis(samples.stream().map(Sample::cpuNanos).toList()),
+                medianMillis(samples.stream().map(s -> s.threads().jitNanos()).toList()),
+                medianMillis(samples.stream().map(s -> s.threads().otherNanos()).toList()));
+    }
+
+    private static String medianMillis(List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        long median = sorted.get(sorted.size() / 2);
+        return median < 0 ? "?" : Long.toString(median / 1_000_000);
+    }
+
+    /** CPU nanoseconds of a process's live threads: the JIT compilers' and the others'; -1 if unknown. */
+    record ThreadCpu(long jitNanos, long otherNanos) {
+        static final ThreadCpu UNKNOWN = new ThreadCpu(-1, -1);
+
+        /** Reads /proc/PID/task/TID/{comm,schedstat} (Linux; the first schedstat field is the run time in ns). */
+        static ThreadCpu of(long pid) {
+            Path tasks = Path.of("/proc", Long.toString(pid), "task");
+            long jit = 0;
+            long other = 0;
+            try (var threads = Files.list(tasks)) {
+                for (Path task : threads.toList()) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).strip();
+                        String schedstat = Files.readString(task.resolve("schedstat")).strip();
+                        long nanos = Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+                        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                            jit += nanos;
+                        } else {
+                            other += nanos;
+                        }
+                    } catch (IOException | RuntimeException threadEnded) {
+                        // a thread that ended meanwhile: its time is in the process's total only
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return UNKNOWN;
+            }
+            return new ThreadCpu(jit, other);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Starts the appliance, polls until it answers 200, returns the elapsed and CPU time, stops it. */
@@ -88,10 +146,12 @@ public final class StartupBench {
                 if (answers200(port)) {
                     long wall = System.nanoTime() - start;
                     // The launcher execs the JVM, so the process is the appliance itself.
+                    ThreadCpu threads = ThreadCpu.of(process.pid());
                     long cpu = process.toHandle().info().totalCpuDuration().map(d -> d.toNanos()).orElse(-1L);
-                    return new Sample(wall, cpu);
+                    return new Sample(wall, cpu, threads);
                 }
-                Thread.onSpinWait();
+                // Not a busy spin: on a 2-core machine it would take a core from the appliance.
+                LockSupport.parkNanos(POLL_NANOS);
             }
             throw new IOException("no 200 within 60 s");
         } finally {

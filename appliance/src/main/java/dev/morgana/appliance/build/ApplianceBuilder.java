@@ -289,7 +289,8 @@ public final class ApplianceBuilder {
         String script = """
                 #!/bin/sh
                 # Runs the "%1$s" appliance on its own runtime. Written by `make build`; keys were fixed by `make configure`.
-                here=$(cd "$(dirname "$0")/.." && pwd)
+                case "$0" in */*) bin="${0%%/*}" ;; *) bin=. ;; esac # as dirname, without starting it
+                here=$(cd "$bin/.." && pwd)
                 cd "$here" || exit 1
                 aot=
                 if [ -f "cache/%1$s.aot" ]; then aot="-XX:AOTCache=cache/%1$s.aot"; fi
