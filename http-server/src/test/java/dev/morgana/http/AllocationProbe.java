@@ -81,7 +81,7 @@ public final class AllocationProbe {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 long t0 = System.nanoTime();
                 try (Watchdog.Timer timer = watchdog.timer(flow)) {
-                    new Http1Connection(flow, site::handle, options, writer, null, console, timer).run();
+                    new Http1Connection(flow, new Exchange(site::handle, writer, null, console), options, console, timer).run();
                 }
                 long nanos = System.nanoTime() - t0;
                 long bytes = threads.getCurrentThreadAllocatedBytes() - before;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.site.StaticSite;
 import java.io.ByteArrayOutputStream;
+import dev.morgana.types.Flow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +165,7 @@ class MaliciousRequestsTest {
     @MethodSource("corpus")
     void getsTheExpectedStatusAndConnectionOutcome(String name, String request, int status, boolean closes)
             throws IOException {
-        try (PipeFlow c = server.connect()) {
+        try (Flow c = server.connect()) {
             c.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
             Response r = Response.read(c);
             assertEquals(status, r.status, name + ": " + r.head);
@@ -182,7 +183,7 @@ class MaliciousRequestsTest {
 
     /** A response read from the wire: head until the empty line, then Content-Length bytes. */
     record Response(int status, String head, String body) {
-        static Response read(PipeFlow flow) throws IOException {
+        static Response read(Flow flow) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1);
             while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {

@@ -23,7 +23,7 @@ class StaticSiteOverHttpTest {
     private final MiniStore store = new MiniStore().put("index.html", INDEX).put("docs/index.html", INDEX)
             .put("404.html", LOST).put("style.css", "body{}");
     private TestSupport.Running server;
-    private PipeFlow client;
+    private dev.morgana.types.Flow client;
 
     @BeforeEach
     void start() throws Exception {
