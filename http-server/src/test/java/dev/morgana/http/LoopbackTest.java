@@ -22,10 +22,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server and the site over real kernel TCP on loopback, spoken to by the JDK's client. */
 @Timeout(60)
+@ParameterizedClass(name = "selector loops: {0}")
+@ValueSource(ints = {0, 2})
 class LoopbackTest {
+
+    /** 0: a virtual thread per connection; otherwise that many selector loops. */
+    @Parameter
+    int loops;
 
     private final byte[] big = pattern(3 * 1024 * 1024 + 17);
     private final MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("big.bin", big);
@@ -38,7 +47,7 @@ class LoopbackTest {
     void start() throws Exception {
         HttpOptions options = HttpOptions.defaults().withAccessLog(false)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(2));
-        server = new Http1Server(console, new NioTcp(), 0, options);
+        server = new Http1Server(console, new NioTcp(), 0, options).withLoops(loops);
         StaticSite site = new StaticSite(console, store, server);
         thread = Thread.ofVirtual().start(() -> {
             try {

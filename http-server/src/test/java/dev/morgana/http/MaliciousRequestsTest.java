@@ -12,12 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -26,21 +29,31 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must get the index page: smuggled bytes never become a request.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(TestSupport.Transport.class)
 class MaliciousRequestsTest {
 
     private static final String H = "Host: x\r\n";
     private static TestSupport.Running server;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @Parameter
+    TestSupport.Transport transport;
+
+    /** One server per transport, shared by the corpus; started by the transport's first case. */
+    @BeforeEach
+    void start() throws Exception {
+        if (server != null) {
+            return;
+        }
         MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("docs/keys.html", "<p>keys</p>");
-        server = new TestSupport.Running(new StaticSite(new TestSupport.ListConsole(), store, null)::handle,
+        server = new TestSupport.Running(transport, new StaticSite(new TestSupport.ListConsole(), store, null).handler(),
                 TestSupport.options());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
+        server = null;
     }
 
     private static Arguments c(String name, String request, int status, boolean closes) {
