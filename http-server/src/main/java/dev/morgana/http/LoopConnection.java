@@ -287,7 +287,8 @@ final class LoopConnection {
         if (closed || !key.isValid()) {
             return;
         }
-        int ops = busy ? 0 : pending.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_WRITE;
+        // earlier answers still go out while a handler runs; reading waits for it
+        int ops = !pending.isEmpty() ? SelectionKey.OP_WRITE : busy ? 0 : SelectionKey.OP_READ;
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
