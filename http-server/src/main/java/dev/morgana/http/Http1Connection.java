@@ -3,8 +3,6 @@ package dev.morgana.http;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import dev.morgana.types.http.HttpFields;
-import dev.morgana.types.http.HttpHandler;
-import dev.morgana.types.http.HttpRequest;
 import dev.morgana.types.http.HttpResponse;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,8 +14,11 @@ import java.time.Duration;
  * Runs the parser and the writer over one {@link Flow}: reads request heads, discards bodies,
  * calls the handler for GET and HEAD, answers OPTIONS and other methods itself, and writes the
  * responses in request order (pipelined requests wait in the buffer). Closes after HTTP/1.0
- * without keep-alive, "Connection: close", and any rejected request. Not thread-safe: one
- * instance per connection, run on the connection's thread.
+ * without keep-alive, "Connection: close", and any rejected request. The answers themselves
+ * come from {@link Exchange}, shared with the selector loops, which also hand connections over to
+ * this class ({@link #withInput}, {@link #run(ByteBuffer[], RequestHead, Exchange.Reply)}) for
+ * everything but the common case. Not thread-safe: one instance per connection, run on the
+ * connection's thread.
  */
 final class Http1Connection {
 

@@ -58,7 +58,8 @@ public final class Http1Server implements HttpServer {
 
     /**
      * Listens on the port and serves until the thread is interrupted or {@link #close()} is
-     * called; then stops accepting (established connections finish on their own).
+     * called; then stops accepting. Connections on virtual threads finish on their own; those
+     * served by selector loops are closed with the loops.
      */
     @Override
     public void serve(HttpHandler handler) throws IOException {
