@@ -276,7 +276,10 @@ final class LoopConnection {
                 try {
                     resume(head, reply);
                 } catch (IOException e) {
+                    close(); // the peer went away
+                } catch (RuntimeException e) {
                     close();
+                    throw e;
                 }
             });
         });

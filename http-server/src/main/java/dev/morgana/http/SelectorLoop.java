@@ -83,7 +83,12 @@ final class SelectorLoop implements Runnable {
                 selector.select(this::ready, tickMillis);
                 for (Runnable task; (task = tasks.poll()) != null; ) {
                     out.clear();
-                    task.run();
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        // one connection's failure must not stop the loop serving the others
+                        console.log("http: loop task failed: " + e);
+                    }
                 }
                 startHandOvers();
                 long now = clock.monotonicNanos();

@@ -367,4 +367,30 @@ class Http1ServerTest {
             assertFalse(s.console.lines.stream().anyMatch(l -> l.contains("failed")));
         }
     }
+
+    @Test
+    void idleDeadlinesFollowTheInjectedClockNotTheWallClock() throws Exception {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        dev.morgana.types.Clock manual = new dev.morgana.types.Clock() {
+            @Override
+            public java.time.Instant now() {
+                return TestSupport.NOW;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return nanos.get();
+            }
+        };
+        var options = TestSupport.options().withClock(manual)
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        try (var s = new TestSupport.Running(transport, handler, options); var c = s.connect()) {
+            String expected = ok("/a", "");
+            assertEquals(expected, exchange(c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+            Thread.sleep(700); // more than a tick of real time: the injected clock has not moved
+            assertEquals(expected, exchange(c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", expected));
+            nanos.addAndGet(Duration.ofSeconds(11).toNanos());
+            assertTrue(atEof(c), "idle for 11 s by the injected clock");
+        }
+    }
 }
