@@ -393,4 +393,23 @@ class Http1ServerTest {
             assertTrue(atEof(c), "idle for 11 s by the injected clock");
         }
     }
+
+    @Test
+    void onePipelineMixingPlainRequestsBodiesAndCloseIsAnsweredInOrder() throws Exception {
+        try (var s = new TestSupport.Running(transport, handler, TestSupport.options()); var c = s.connect()) {
+            String body = "405 Method Not Allowed\n";
+            String expected = ok("/1", "")
+                    + "HTTP/1.1 405 Method Not Allowed\r\n" + DATE + "Allow: GET, HEAD, OPTIONS\r\n"
+                    + "Content-Type: text/plain; charset=utf-8\r\n" + SECURITY + "Content-Length: " + body.length()
+                    + "\r\n\r\n" + body
+                    + ok("/3", "") + ok("/4", "Connection: close\r\n");
+            c.write(ascii("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                    + "GET /3 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    + "GET /never HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assertEquals(expected, string(readAll(c)));
+            assertEquals(List.of("/1", "/3", "/4"), seen.stream().map(HttpRequest::path).toList());
+        }
+    }
 }
