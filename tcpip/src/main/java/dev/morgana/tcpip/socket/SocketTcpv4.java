@@ -48,6 +48,7 @@ final class SocketTcpv4 implements SelectableTcpv4 {
     @Override
     public ServerSocketChannel bind(int port) throws IOException {
         ServerSocketChannel server = open(port);
+        bound.removeIf(c -> !c.isOpen()); // those their servers already closed
         bound.add(server);
         return server;
     }
