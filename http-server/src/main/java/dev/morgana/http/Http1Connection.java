@@ -3,8 +3,6 @@ package dev.morgana.http;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import dev.morgana.types.http.HttpFields;
-import dev.morgana.types.http.HttpHandler;
-import dev.morgana.types.http.HttpRequest;
 import dev.morgana.types.http.HttpResponse;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,13 +14,15 @@ import java.time.Duration;
  * Runs the parser and the writer over one {@link Flow}: reads request heads, discards bodies,
  * calls the handler for GET and HEAD, answers OPTIONS and other methods itself, and writes the
  * responses in request order (pipelined requests wait in the buffer). Closes after HTTP/1.0
- * without keep-alive, "Connection: close", and any rejected request. Not thread-safe: one
- * instance per connection, run on the connection's thread.
+ * without keep-alive, "Connection: close", and any rejected request. The answers themselves
+ * come from {@link Exchange}, shared with the selector loops, which also hand connections over to
+ * this class ({@link #withInput}, {@link #run(ByteBuffer[], RequestHead, Exchange.Reply)}) for
+ * everything but the common case. Not thread-safe: one instance per connection, run on the
+ * connection's thread.
  */
 final class Http1Connection {
 
-    static final String ALLOWED_METHODS = "GET, HEAD, OPTIONS";
-    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String TEXT = Exchange.TEXT;
     private static final int LINGER_BYTES = 64 * 1024;
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
     /** The usual buffer size: most request heads are far smaller. */
@@ -32,14 +32,12 @@ final class Http1Connection {
      * write. Off-heap, so the kernel reads it without the JDK's intermediate copy.
      */
     static final int OUT_SIZE = 16 * 1024;
-    private static final HttpResponse.Body EMPTY = new HttpResponse.Empty();
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Flow flow;
-    private final HttpHandler handler;
+    private final Exchange exchange;
     private final HttpOptions options;
     private final ResponseWriter writer;
-    private final AccessLog accessLog;
     private final Console console;
     private final Watchdog.Timer timer;
     private final RequestParser parser;
@@ -53,13 +51,11 @@ final class Http1Connection {
     private int start;
     private int end;
 
-    Http1Connection(Flow flow, HttpHandler handler, HttpOptions options, ResponseWriter writer,
-                    AccessLog accessLog, Console console, Watchdog.Timer timer) {
+    Http1Connection(Flow flow, Exchange exchange, HttpOptions options, Console console, Watchdog.Timer timer) {
         this.flow = flow;
-        this.handler = handler;
+        this.exchange = exchange;
         this.options = options;
-        this.writer = writer;
-        this.accessLog = accessLog;
+        this.writer = exchange.writer();
         this.console = console;
         this.timer = timer;
         this.parser = new RequestParser(options);
@@ -67,9 +63,44 @@ final class Http1Connection {
         this.buf = new byte[Math.min(READ_SIZE, maxBuffer)];
     }
 
+    /**
+     * Takes over a connection from the selector loop: {@code input} holds bytes already read
+     * and not yet consumed (they are parsed first), which must fit the buffer's limit.
+     */
+    Http1Connection withInput(byte[] input, int from, int to) {
+        int n = to - from;
+        if (n > maxBuffer) {
+            throw new IllegalArgumentException("more buffered input than a request head may hold");
+        }
+        if (n > buf.length) {
+            buf = new byte[Math.min(maxBuffer, Math.max(n, READ_SIZE))];
+        }
+        System.arraycopy(input, from, buf, 0, n);
+        start = 0;
+        end = n;
+        return this;
+    }
+
     /** Serves requests until the client leaves, a request asks to close, or an error. */
     void run() {
+        run(new ByteBuffer[0], null, null);
+    }
+
+    /**
+     * Like {@link #run()}, after first sending the loop's {@code pending} output and then
+     * {@code reply} to {@code head}, when not null. Both come from a selector loop handing over
+     * a connection whose reply must be written by a thread that may block (a streamed body).
+     */
+    void run(ByteBuffer[] pending, RequestHead head, Exchange.Reply reply) {
         try {
+            if (pending.length > 0) {
+                timer.arm(options.sendTimeout());
+                flow.writev(pending);
+                timer.disarm();
+            }
+            if (head != null && !finish(head, reply)) {
+                return;
+            }
             while (serveOne()) {
                 // next request on the same connection
             }
@@ -135,60 +166,25 @@ final class Http1Connection {
             reject(Violation.INVALID_PATH, head);
             return false;
         }
-        ResponseWriter.Connection connection = !head.keepAlive() ? ResponseWriter.Connection.CLOSE
-                : head.versionMinor() == 0 ? ResponseWriter.Connection.KEEP_ALIVE : ResponseWriter.Connection.PERSISTENT;
-        HttpResponse response;
-        if (method.equals("GET") || method.equals("HEAD")) {
-            response = callHandler(new HttpRequest(method, head.target(), target.path(), target.query(),
-                    head.versionMinor(), head.headers(), flow.remote()));
-        } else if (method.equals("OPTIONS")) {
-            response = new HttpResponse(204, HttpFields.of("Allow", ALLOWED_METHODS), new HttpResponse.Empty());
-        } else {
-            response = plain(405, "405 Method Not Allowed\n", HttpFields.of("Allow", ALLOWED_METHODS));
-        }
-        send(head, response, connection);
-        if (connection == ResponseWriter.Connection.CLOSE) {
+        HttpResponse response = exchange.answer(head, target, flow.remote(), false);
+        return finish(head, exchange.reply(head, response, Exchange.connection(head)));
+    }
+
+    /** Sends the reply to {@code head}; false when the connection must end. */
+    private boolean finish(RequestHead head, Exchange.Reply reply) throws IOException {
+        send(head, reply);
+        if (Exchange.connection(head) == ResponseWriter.Connection.CLOSE) {
             linger();
             return false;
         }
         return true;
     }
 
-    private HttpResponse callHandler(HttpRequest request) {
-        try {
-            HttpResponse response = handler.handle(request);
-            if (response == null) {
-                throw new IllegalStateException("handler returned null");
-            }
-            return response;
-        } catch (Exception e) {
-            console.log("http: handler failed for " + request.method() + " " + request.target() + ": " + e);
-            return plain(500, "500 Internal Server Error\n", HttpFields.EMPTY);
-        }
-    }
-
-    private void send(RequestHead head, HttpResponse response, ResponseWriter.Connection connection)
-            throws IOException {
-        int status = response.status();
-        boolean bodiless = status < 200 || status == 204 || status == 304;
-        ResponseWriter.Head prepared;
-        try {
-            if (status < 200) {
-                throw new IllegalArgumentException("interim status " + status + " cannot be a final response");
-            }
-            prepared = writer.prepare(status, response.headers(), bodiless ? -1 : response.body().length(), connection);
-        } catch (IllegalArgumentException e) {
-            console.log("http: bad response to " + head.method() + " " + head.target() + ": " + e.getMessage());
-            response = plain(500, "500 Internal Server Error\n", HttpFields.EMPTY);
-            status = 500;
-            bodiless = false;
-            prepared = writer.prepare(500, response.headers(), response.body().length(), connection);
-        }
+    private void send(RequestHead head, Exchange.Reply reply) throws IOException {
+        ResponseWriter.Head prepared = reply.head();
         long sent = 0;
         timer.arm(options.sendTimeout());
-        HttpResponse.Body body = bodiless || head.method().equals("HEAD")
-                ? EMPTY : response.body();
-        switch (body) {
+        switch (reply.body()) {
             case HttpResponse.Empty e -> writeGathered(prepared, null);
             case HttpResponse.Bytes(ByteBuffer data) -> {
                 writeGathered(prepared, data);
@@ -200,7 +196,7 @@ final class Http1Connection {
             }
         }
         timer.disarm();
-        log(head, status, sent);
+        exchange.log(flow.remote(), head, reply.status(), sent);
     }
 
     /**
@@ -257,9 +253,9 @@ final class Http1Connection {
         flow.writev(writer.head(v.status(), HttpFields.of("Content-Type", TEXT),
                 body.length, ResponseWriter.Connection.CLOSE), ByteBuffer.wrap(body));
         if (head != null) {
-            log(head, v.status(), body.length);
-        } else if (accessLog != null) {
-            accessLog.log(flow.remote(), null, v.status(), body.length, null, null);
+            exchange.log(flow.remote(), head, v.status(), body.length);
+        } else {
+            exchange.logUnparsed(flow.remote(), v.status(), body.length);
         }
         linger();
     }
@@ -382,19 +378,5 @@ final class Http1Connection {
         }
         end += n;
         return true;
-    }
-
-    private void log(RequestHead head, int status, long bytes) {
-        if (accessLog != null) {
-            accessLog.log(flow.remote(), head.method() + " " + head.target() + " HTTP/1." + head.versionMinor(),
-                    status, bytes, head.headers().first("Referer").orElse(null),
-                    head.headers().first("User-Agent").orElse(null));
-        }
-    }
-
-    static HttpResponse plain(int status, String text, HttpFields extra) {
-        HttpFields fields = extra.with("Content-Type", TEXT);
-        return new HttpResponse(status, fields,
-                new HttpResponse.Bytes(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
     }
 }

@@ -22,13 +22,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server and the site over real kernel TCP on loopback, spoken to by the JDK's client. */
 @Timeout(60)
+@ParameterizedClass(name = "selector loops: {0}")
+@ValueSource(ints = {0, 2})
 class LoopbackTest {
 
+    /** 0: a virtual thread per connection; otherwise that many selector loops. */
+    @Parameter
+    int loops;
+
     private final byte[] big = pattern(3 * 1024 * 1024 + 17);
-    private final MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("big.bin", big);
+    /** Small enough for the site to keep its whole response in memory: the loop writes it itself. */
+    private final byte[] kept = pattern(60_000);
+    private final MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("big.bin", big)
+            .put("kept.bin", kept);
     private final TestSupport.ListConsole console = new TestSupport.ListConsole();
     private Http1Server server;
     private Thread thread;
@@ -38,7 +50,7 @@ class LoopbackTest {
     void start() throws Exception {
         HttpOptions options = HttpOptions.defaults().withAccessLog(false)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(2));
-        server = new Http1Server(console, new NioTcp(), 0, options);
+        server = new Http1Server(console, new NioTcp(), 0, options).withLoops(loops);
         StaticSite site = new StaticSite(console, store, server);
         thread = Thread.ofVirtual().start(() -> {
             try {
@@ -139,6 +151,31 @@ class LoopbackTest {
                 // a reset also proves the server gave up
             }
             assertTrue(received < 4L * big.length, "the server must give up on a client that does not read: " + received);
+        }
+    }
+
+    @Test
+    void clientThatStopsReadingPipelinedKeptResponsesIsDisconnectedByTheSendTimeout() throws Exception {
+        int requests = 200; // 12 MB of answers: far more than the socket buffers hold
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            s.getOutputStream().write("GET /kept.bin HTTP/1.1\r\nHost: x\r\n\r\n".repeat(requests)
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(4000);
+            s.setSoTimeout(10_000);
+            long received = 0;
+            try {
+                byte[] buf = new byte[65536];
+                int n;
+                while ((n = s.getInputStream().read(buf)) >= 0) {
+                    received += n;
+                }
+            } catch (IOException e) {
+                // a reset also proves the server gave up
+            }
+            assertTrue(received > 0 && received < (long) requests * kept.length,
+                    "the server must give up on a client that does not read: " + received);
         }
     }
 

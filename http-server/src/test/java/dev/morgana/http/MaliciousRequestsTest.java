@@ -5,18 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.site.StaticSite;
 import java.io.ByteArrayOutputStream;
+import dev.morgana.types.Flow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -25,21 +29,31 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must get the index page: smuggled bytes never become a request.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(TestSupport.Transport.class)
 class MaliciousRequestsTest {
 
     private static final String H = "Host: x\r\n";
     private static TestSupport.Running server;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @Parameter
+    TestSupport.Transport transport;
+
+    /** One server per transport, shared by the corpus; started by the transport's first case. */
+    @BeforeEach
+    void start() throws Exception {
+        if (server != null) {
+            return;
+        }
         MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("docs/keys.html", "<p>keys</p>");
-        server = new TestSupport.Running(new StaticSite(new TestSupport.ListConsole(), store, null)::handle,
+        server = new TestSupport.Running(transport, new StaticSite(new TestSupport.ListConsole(), store, null).handler(),
                 TestSupport.options());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         server.close();
+        server = null;
     }
 
     private static Arguments c(String name, String request, int status, boolean closes) {
@@ -164,7 +178,7 @@ class MaliciousRequestsTest {
     @MethodSource("corpus")
     void getsTheExpectedStatusAndConnectionOutcome(String name, String request, int status, boolean closes)
             throws IOException {
-        try (PipeFlow c = server.connect()) {
+        try (Flow c = server.connect()) {
             c.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
             Response r = Response.read(c);
             assertEquals(status, r.status, name + ": " + r.head);
@@ -182,7 +196,7 @@ class MaliciousRequestsTest {
 
     /** A response read from the wire: head until the empty line, then Content-Length bytes. */
     record Response(int status, String head, String body) {
-        static Response read(PipeFlow flow) throws IOException {
+        static Response read(Flow flow) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1);
             while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {

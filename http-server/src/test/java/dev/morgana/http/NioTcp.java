@@ -2,6 +2,7 @@ package dev.morgana.http;
 
 import dev.morgana.types.Flow;
 import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.SelectableTcpv4;
 import dev.morgana.types.Tcpv4;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,8 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** A test-only {@link Tcpv4} on kernel loopback sockets, a virtual thread per connection. */
-final class NioTcp implements Tcpv4 {
+/**
+ * A test-only {@link Tcpv4} on kernel loopback sockets, a virtual thread per connection; as a
+ * {@link SelectableTcpv4} it also lets {@link Http1Server} run its selector loops.
+ */
+final class NioTcp implements SelectableTcpv4 {
 
     /** A {@link Flow} over a blocking {@link SocketChannel}. */
     static final class SocketFlow implements Flow {
@@ -104,6 +108,18 @@ final class NioTcp implements Tcpv4 {
                 acceptor.interrupt();
             }
         };
+    }
+
+    @Override
+    public ServerSocketChannel bind(int port) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        return server;
+    }
+
+    @Override
+    public Flow adopt(SocketChannel channel) throws IOException {
+        return new SocketFlow(channel);
     }
 
     @Override

@@ -10,10 +10,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The static site behind the server, checked byte for byte on one kept-alive connection. */
 @Timeout(20)
+@ParameterizedClass
+@EnumSource(TestSupport.Transport.class)
 class StaticSiteOverHttpTest {
+
+    @Parameter
+    TestSupport.Transport transport;
 
     private static final String INDEX = "<!doctype html><title>Morgana</title>";
     private static final String LOST = "<p>not here</p>";
@@ -23,12 +31,12 @@ class StaticSiteOverHttpTest {
     private final MiniStore store = new MiniStore().put("index.html", INDEX).put("docs/index.html", INDEX)
             .put("404.html", LOST).put("style.css", "body{}");
     private TestSupport.Running server;
-    private PipeFlow client;
+    private dev.morgana.types.Flow client;
 
     @BeforeEach
     void start() throws Exception {
         StaticSite site = new StaticSite(new TestSupport.ListConsole(), store, null);
-        server = new TestSupport.Running(site::handle, TestSupport.options());
+        server = new TestSupport.Running(transport, site.handler(), TestSupport.options());
         client = server.connect();
     }
 

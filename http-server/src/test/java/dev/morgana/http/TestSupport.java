@@ -58,29 +58,78 @@ final class TestSupport {
         return HttpOptions.defaults().withClock(FIXED).withAccessLog(false);
     }
 
-    /** An {@link Http1Server} serving on a {@link FakeTcp} from a virtual thread. */
+    /**
+     * The two serving paths every server test runs against: the blocking one (a virtual thread
+     * per connection, here over in-memory pipes) and the selector loops (over loopback sockets),
+     * the latter with a handler that answers on the loop ({@code handleNow}) and with one that
+     * must be called on a virtual thread.
+     */
+    enum Transport {
+        BLOCKING, LOOP, LOOP_DEFERRED
+    }
+
+    /** A handler that answers {@link HttpHandler#handleNow} like {@link HttpHandler#handle}. */
+    static HttpHandler answeringNow(HttpHandler h) {
+        return new HttpHandler() {
+            @Override
+            public dev.morgana.types.http.HttpResponse handle(dev.morgana.types.http.HttpRequest request) throws Exception {
+                return h.handle(request);
+            }
+
+            @Override
+            public dev.morgana.types.http.HttpResponse handleNow(dev.morgana.types.http.HttpRequest request)
+                    throws Exception {
+                return h.handle(request);
+            }
+        };
+    }
+
+    /** An {@link Http1Server} serving from a virtual thread over one {@link Transport}. */
     static final class Running implements AutoCloseable {
-        final FakeTcp tcp = new FakeTcp();
+        /** The in-memory stack of {@link Transport#BLOCKING}; null for the loops. */
+        final FakeTcp tcp;
+        private final NioTcp sockets;
         final ListConsole console = new ListConsole();
         final Http1Server server;
         private final Thread thread;
+        private final int port;
 
         Running(HttpHandler handler, HttpOptions options) throws InterruptedException {
-            server = new Http1Server(console, tcp, 80, options);
+            this(Transport.BLOCKING, handler, options);
+        }
+
+        Running(Transport transport, HttpHandler handler, HttpOptions options) throws InterruptedException {
+            HttpHandler served = transport == Transport.LOOP ? answeringNow(handler) : handler;
+            if (transport == Transport.BLOCKING) {
+                tcp = new FakeTcp();
+                sockets = null;
+                server = new Http1Server(console, tcp, 80, options);
+            } else {
+                tcp = null;
+                sockets = new NioTcp();
+                server = new Http1Server(console, sockets, 0, options).withLoops(2);
+            }
             thread = Thread.ofVirtual().start(() -> {
                 try {
-                    server.serve(handler);
+                    server.serve(served);
                 } catch (Exception e) {
                     console.log("serve failed: " + e);
                 }
             });
-            if (server.awaitPort(Duration.ofSeconds(5)) != 80) {
+            port = server.awaitPort(Duration.ofSeconds(5));
+            if (port <= 0 || (tcp != null && port != 80)) {
                 throw new IllegalStateException("server did not start: " + console.lines);
             }
         }
 
-        PipeFlow connect() throws IOException {
-            return tcp.connect();
+        /** A new client connection. */
+        Flow connect() throws IOException {
+            return tcp != null ? tcp.connect() : sockets.connect(null, port);
+        }
+
+        /** The client's host as the server's access log shows it. */
+        String clientHost() {
+            return tcp != null ? "192.0.2.7" : "127.0.0.1";
         }
 
         @Override

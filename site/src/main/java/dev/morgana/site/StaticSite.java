@@ -3,6 +3,7 @@ package dev.morgana.site;
 import dev.morgana.types.Console;
 import dev.morgana.types.Job;
 import dev.morgana.types.http.HttpFields;
+import dev.morgana.types.http.HttpHandler;
 import dev.morgana.types.http.HttpRequest;
 import dev.morgana.types.http.HttpResponse;
 import dev.morgana.types.http.HttpServer;
@@ -58,7 +59,22 @@ public final class StaticSite implements Job {
     @Override
     public void run() throws Exception {
         console.log("site: serving " + store.name() + " with " + http.name());
-        http.serve(this::handle);
+        http.serve(handler());
+    }
+
+    /** This site as a handler: {@link #handle}, and {@link #handleNow} for event-loop servers. */
+    public HttpHandler handler() {
+        return new HttpHandler() {
+            @Override
+            public HttpResponse handle(HttpRequest request) throws IOException {
+                return StaticSite.this.handle(request);
+            }
+
+            @Override
+            public HttpResponse handleNow(HttpRequest request) throws IOException {
+                return StaticSite.this.handleNow(request);
+            }
+        };
     }
 
     /** Answers one GET or HEAD request. Thread-safe. */
@@ -66,7 +82,7 @@ public final class StaticSite implements Job {
         String path = request.path();
         KvNode.File known = routes.get(path);
         if (known != null) {
-            return serveFile(request, known);
+            return serveFile(request, known, true);
         }
         boolean slash = path.endsWith("/");
         String key = path.length() <= 1 ? "" : path.substring(1, slash ? path.length() - 1 : path.length());
@@ -81,14 +97,24 @@ public final class StaticSite implements Job {
         // first use by SwitchBootstraps, which spins classes at run time that the AOT cache
         // cannot hold, on the first request's path (docs/benchmarks.md, Start-up).
         if (node.get() instanceof KvNode.File f) {
-            return slash ? notFound() : serveFile(request, remember(path, f));
+            return slash ? notFound() : serveFile(request, remember(path, f), true);
         }
         if (!slash) { // a directory
             return redirect(path + "/", request.query());
         }
         String indexKey = key.isEmpty() ? "index.html" : key + "/index.html";
         return store.find(indexKey).orElse(null) instanceof KvNode.File index
-                ? serveFile(request, remember(path, index)) : notFound();
+                ? serveFile(request, remember(path, index), true) : notFound();
+    }
+
+    /**
+     * Answers like {@link #handle} when that needs no store access (a path served before, whose
+     * response is kept in memory, or a conditional or refused request for it); otherwise null,
+     * and the server calls {@link #handle} where blocking is allowed. Thread-safe.
+     */
+    public HttpResponse handleNow(HttpRequest request) throws IOException {
+        KvNode.File known = routes.get(request.path());
+        return known == null ? null : serveFile(request, known, false);
     }
 
     /**
@@ -192,7 +218,8 @@ public final class StaticSite implements Job {
         return new Representation(etag, fields(validators), okFields, whole);
     }
 
-    private HttpResponse serveFile(HttpRequest request, KvNode.File file) throws IOException {
+    /** With {@code mayRead} false, returns null instead of reading the store. */
+    private HttpResponse serveFile(HttpRequest request, KvNode.File file, boolean mayRead) throws IOException {
         HttpFields h = request.headers();
         boolean get = request.method().equals("GET");
         String range = get ? h.first("Range").orElse(null) : null;
@@ -202,7 +229,10 @@ public final class StaticSite implements Job {
             return plain(406, "406 Not Acceptable: only identity and gzip exist\n",
                     file.hasGzip() ? HttpFields.of("Vary", "Accept-Encoding") : HttpFields.EMPTY);
         }
-        Representation rep = representation(file, variant);
+        Representation rep = mayRead ? representation(file, variant) : prepared.get(new VariantKey(file, variant));
+        if (rep == null) {
+            return null;
+        }
 
         String ifMatch = joined(h, "If-Match");
         if (ifMatch != null) {
@@ -230,12 +260,18 @@ public final class StaticSite implements Job {
         long length = file.length(variant);
         if (range != null && ifRangeHolds(h.first("If-Range").orElse(null), file)) {
             List<ByteRanges.Range> ranges = ByteRanges.parse(range, length);
+            if (ranges != null && !mayRead) {
+                return null;
+            }
             if (ranges != null) {
                 return ranged(file, ranges, rep.ok());
             }
         }
         if (rep.whole() != null) {
             return rep.whole();
+        }
+        if (!mayRead) {
+            return null;
         }
         return new HttpResponse(200, rep.ok(), content(file, variant, 0, length));
     }

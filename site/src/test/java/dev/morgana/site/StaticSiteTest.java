@@ -404,4 +404,24 @@ class StaticSiteTest {
         @Override
         public void close() {}
     }
+
+    private HttpRequest request(String path, String... headers) {
+        return new HttpRequest("GET", path, path, null, 1, HttpFields.of(headers), "192.0.2.1:1234");
+    }
+
+    @Test
+    void handleNowAnswersOnlyWhatIsKeptAndThenExactlyAsHandle() throws Exception {
+        var handler = site.handler();
+        assertEquals(null, handler.handleNow(request("/docs/keys.html")), "a path never served needs the store");
+        HttpResponse first = handler.handle(request("/docs/keys.html"));
+        HttpResponse now = handler.handleNow(request("/docs/keys.html"));
+        assertSame(first, now, "the kept response, shared");
+        String etag = first.headers().first("ETag").orElseThrow();
+        HttpResponse notModified = handler.handleNow(request("/docs/keys.html", "If-None-Match", etag));
+        assertEquals(304, notModified.status());
+        assertEquals(handler.handle(request("/docs/keys.html", "If-None-Match", etag)).headers(), notModified.headers());
+        assertEquals(null, handler.handleNow(request("/docs/keys.html", "Range", "bytes=0-1")),
+                "a range is read from the store");
+        assertEquals(null, handler.handleNow(request("/missing")), "the 404 page is read from the store");
+    }
 }

@@ -3,6 +3,7 @@ package dev.morgana.tcpip.socket;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.SelectableTcpv4;
 import dev.morgana.types.Tcpv4;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,8 +16,11 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** TCP over kernel sockets: an accept loop per listener, a virtual thread per connection. */
-final class SocketTcpv4 implements Tcpv4 {
+/**
+ * TCP over kernel sockets: an accept loop per listener, a virtual thread per connection; or,
+ * through {@link SelectableTcpv4}, the listening channel itself for a server's selector loops.
+ */
+final class SocketTcpv4 implements SelectableTcpv4 {
     private static final int BACKLOG = 1024;
     /** How long closing a listener waits for its accept loop to let go of the descriptor. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
@@ -24,6 +28,8 @@ final class SocketTcpv4 implements Tcpv4 {
     private final Console console;
     private final InetAddress bindAddress;
     private final Set<SocketListener> listeners = ConcurrentHashMap.newKeySet();
+    /** Channels handed out by {@link #bind}, closed with the stack. */
+    private final Set<ServerSocketChannel> bound = ConcurrentHashMap.newKeySet();
 
     SocketTcpv4(Console console, InetAddress bindAddress) {
         this.console = console;
@@ -32,6 +38,28 @@ final class SocketTcpv4 implements Tcpv4 {
 
     @Override
     public Listener listen(int port, FlowHandler handler) throws IOException {
+        ServerSocketChannel server = open(port);
+        SocketListener listener = new SocketListener(server, handler);
+        listeners.add(listener);
+        listener.acceptThread = Thread.ofVirtual().name("tcp-accept-" + listener.port()).start(listener::acceptLoop);
+        return listener;
+    }
+
+    @Override
+    public ServerSocketChannel bind(int port) throws IOException {
+        ServerSocketChannel server = open(port);
+        bound.removeIf(c -> !c.isOpen()); // those their servers already closed
+        bound.add(server);
+        return server;
+    }
+
+    @Override
+    public Flow adopt(SocketChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        return new SocketFlow(channel);
+    }
+
+    private ServerSocketChannel open(int port) throws IOException {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("TCP port out of range: " + port);
         }
@@ -43,10 +71,7 @@ final class SocketTcpv4 implements Tcpv4 {
             server.close();
             throw new IOException("cannot listen on TCP " + bindAddress.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         }
-        SocketListener listener = new SocketListener(server, handler);
-        listeners.add(listener);
-        listener.acceptThread = Thread.ofVirtual().name("tcp-accept-" + listener.port()).start(listener::acceptLoop);
-        return listener;
+        return server;
     }
 
     @Override
@@ -64,6 +89,14 @@ final class SocketTcpv4 implements Tcpv4 {
 
     void closeAll() {
         listeners.forEach(SocketListener::close);
+        for (ServerSocketChannel server : bound) {
+            bound.remove(server);
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // the port is released either way
+            }
+        }
     }
 
     private final class SocketListener implements Listener {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import dev.morgana.types.Ipv4Address;
+import dev.morgana.types.SelectableTcpv4;
 import dev.morgana.types.Tcpv4;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -163,5 +164,32 @@ class SocketStackV4Test {
             assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), received.poll(10, TimeUnit.SECONDS));
             assertArrayEquals(new byte[0], received.poll(10, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void boundChannelAcceptsConnectionsThatBecomeFlowsAndClosesWithTheStack() throws Exception {
+        SelectableTcpv4 tcp = (SelectableTcpv4) stack.tcpv4();
+        java.nio.channels.ServerSocketChannel server = tcp.bind(0);
+        int port = ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
+        try (Flow client = tcp.connect(LOOPBACK, port)) {
+            java.nio.channels.SocketChannel accepted = server.accept();
+            try (Flow flow = tcp.adopt(accepted)) {
+                assertTrue(flow.remote().startsWith("127.0.0.1:"), flow.remote());
+                client.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer got = ByteBuffer.allocate(4);
+                while (got.hasRemaining() && flow.read(got) >= 0) {
+                    // until four bytes arrived
+                }
+                assertEquals("ping", new String(got.array(), StandardCharsets.US_ASCII));
+                flow.write(ByteBuffer.wrap("pong".getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer back = ByteBuffer.allocate(4);
+                while (back.hasRemaining() && client.read(back) >= 0) {
+                    // until four bytes arrived
+                }
+                assertEquals("pong", new String(back.array(), StandardCharsets.US_ASCII));
+            }
+        }
+        stack.close();
+        assertTrue(!server.isOpen(), "closing the stack closes the channels it handed out");
     }
 }

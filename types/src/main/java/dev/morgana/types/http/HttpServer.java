@@ -11,7 +11,9 @@ public interface HttpServer extends Device {
 
     /**
      * Serves requests with {@code handler} until the calling thread is interrupted or the server
-     * is closed. Each connection runs on its own virtual thread; {@code handler} must be
+     * is closed. Connections run on their own virtual threads, or on a few selector threads when
+     * the stack allows it (then {@link HttpHandler#handleNow} is asked first and
+     * {@link HttpHandler#handle} runs on a virtual thread); {@code handler} must be
      * thread-safe. A handler that throws produces a 500 for that request only.
      */
     void serve(HttpHandler handler) throws Exception;
