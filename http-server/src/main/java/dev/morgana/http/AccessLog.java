@@ -3,9 +3,8 @@ package dev.morgana.http;
 import dev.morgana.types.Clock;
 import dev.morgana.types.Console;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * Writes one Combined Log Format line per request to the console:
@@ -15,8 +14,8 @@ import java.util.Locale;
  */
 final class AccessLog {
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final String[] MONTHS =
+            {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
     /** The bracketed time of one second of the clock, formatted once for every line in it. */
     private record Stamp(long second, String text) {}
@@ -56,7 +55,7 @@ final class AccessLog {
         Instant now = clock.now();
         Stamp s = stamp;
         if (s.second != now.getEpochSecond()) {
-            s = new Stamp(now.getEpochSecond(), TIME.format(Instant.ofEpochSecond(now.getEpochSecond())));
+            s = new Stamp(now.getEpochSecond(), commonLogTime(now.getEpochSecond()));
             stamp = s;
         }
         return s.text;
@@ -89,5 +88,24 @@ final class AccessLog {
             }
         }
         b.append('"');
+    }
+
+    /**
+     * "24/Nov/2026:03:35:57 +0000", written out: a DateTimeFormatter's first use loads the JDK's
+     * locale data, tens of milliseconds on the first request's path.
+     */
+    static String commonLogTime(long epochSecond) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(26);
+        twoDigits(b, t.getDayOfMonth()).append('/').append(MONTHS[t.getMonthValue() - 1]).append('/');
+        twoDigits(b, t.getYear() / 100 % 100);
+        twoDigits(b, t.getYear() % 100).append(':');
+        twoDigits(b, t.getHour()).append(':');
+        twoDigits(b, t.getMinute()).append(':');
+        return twoDigits(b, t.getSecond()).append(" +0000").toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder b, int value) {
+        return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }

@@ -1,6 +1,7 @@
 package dev.morgana.http;
 
 import dev.morgana.types.Clock;
+import dev.morgana.types.http.HttpDate;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,7 +24,7 @@ final class DateHeader {
         long second = clock.now().getEpochSecond();
         Stamp s = stamp;
         if (s.second != second) {
-            String text = "Date: " + ImfFixdate.format(second) + "\r\n";
+            String text = "Date: " + HttpDate.format(second) + "\r\n";
             s = new Stamp(second, text.getBytes(StandardCharsets.US_ASCII));
             stamp = s;
         }

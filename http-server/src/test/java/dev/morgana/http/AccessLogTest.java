@@ -10,6 +10,18 @@ import org.junit.jupiter.api.Timeout;
 class AccessLogTest {
 
     @Test
+    void commonLogTimeMatchesTheJdkFormatterOverFourMillennia() {
+        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter
+                .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            long second = random.nextLong(-62_135_596_800L, 253_402_300_800L); // years 1 to 9999
+            assertEquals(reference.format(java.time.Instant.ofEpochSecond(second)), AccessLog.commonLogTime(second),
+                    "at " + second);
+        }
+    }
+
+    @Test
     void hostDropsThePort() {
         assertEquals("10.0.0.1", AccessLog.host("10.0.0.1:5000"));
         assertEquals("::1", AccessLog.host("[::1]:5000"));

@@ -3,32 +3,33 @@ package dev.morgana.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.morgana.types.http.HttpDate;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Date;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Our date formatter and reason phrases, checked against Netty's as an independent oracle. */
+/** The shared HTTP date formatter and our reason phrases, checked against Netty's as an independent oracle. */
 class NettyOracleTablesTest {
 
     @Test
-    void imfFixdateMatchesNettysFormatterOverFourCenturies() {
+    void httpDateMatchesNettysFormatterOverEightMillennia() {
         SplittableRandom random = new SplittableRandom(42);
         long max = 253_402_300_799L; // 9999-12-31T23:59:59Z
         for (int i = 0; i < 200_000; i++) {
             long second = random.nextLong(0, max + 1);
-            assertEquals(DateFormatter.format(new Date(second * 1000)), ImfFixdate.format(second), "at " + second);
+            assertEquals(DateFormatter.format(new Date(second * 1000)), HttpDate.format(second), "at " + second);
         }
     }
 
     @Test
-    void imfFixdateGetsTheCalendarEdgesRight() {
-        assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", ImfFixdate.format(0));
-        assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", ImfFixdate.format(784_111_777));
-        assertEquals("Tue, 29 Feb 2000 12:00:00 GMT", ImfFixdate.format(951_825_600));
-        assertEquals("Fri, 31 Dec 9999 23:59:59 GMT", ImfFixdate.format(253_402_300_799L));
-        assertThrows(IllegalArgumentException.class, () -> ImfFixdate.format(253_402_300_800L));
+    void httpDateGetsTheCalendarEdgesRight() {
+        assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", HttpDate.format(0));
+        assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HttpDate.format(784_111_777));
+        assertEquals("Tue, 29 Feb 2000 12:00:00 GMT", HttpDate.format(951_825_600));
+        assertEquals("Fri, 31 Dec 9999 23:59:59 GMT", HttpDate.format(253_402_300_799L));
+        assertThrows(IllegalArgumentException.class, () -> HttpDate.format(253_402_300_800L));
     }
 
     @Test

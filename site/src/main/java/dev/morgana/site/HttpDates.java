@@ -1,7 +1,7 @@
 package dev.morgana.site;
 
+import dev.morgana.types.http.HttpDate;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -10,17 +10,11 @@ import java.util.Locale;
 /**
  * HTTP dates (RFC 9110 §5.6.7): IMF-fixdate out, IMF-fixdate, RFC 850 and asctime in.
  *
- * <p>Formatting is written out rather than done by a {@link DateTimeFormatter}: the first
- * response carries a Last-Modified date, and a formatter's first use loads and initialises the
- * JDK's locale data for the day and month names, some 20-30 ms of interpreted work at start.
- * The parsers, needed only by conditional requests, are built on first use.
+ * <p>Formatting is {@link HttpDate}'s, written out: the first response carries a Last-Modified
+ * date, and a formatter's first use loads the JDK's locale data. The parsers, needed only by
+ * conditional requests, are built on first use.
  */
 final class HttpDates {
-
-    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    private static final String[] MONTHS =
-            {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    private static final long SECONDS_PER_DAY = 86_400;
 
     private HttpDates() {}
 
@@ -37,26 +31,11 @@ final class HttpDates {
 
     /** {@code t} as an IMF-fixdate, such as "Sun, 06 Nov 1994 08:49:37 GMT" (fractions dropped). */
     static String format(Instant t) {
-        long seconds = t.getEpochSecond();
-        long days = Math.floorDiv(seconds, SECONDS_PER_DAY);
-        int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
-        LocalDate date = LocalDate.ofEpochDay(days);
-        if (date.getYear() < 1 || date.getYear() > 9999) {
+        try {
+            return HttpDate.format(t.getEpochSecond());
+        } catch (IllegalArgumentException e) {
             return Parsers.IMF.format(t); // outside the four digits the format has room for
         }
-        StringBuilder b = new StringBuilder(29);
-        b.append(DAYS[(int) Math.floorMod(days + 3, 7)]).append(", "); // 1970-01-01 was a Thursday
-        twoDigits(b, date.getDayOfMonth()).append(' ').append(MONTHS[date.getMonthValue() - 1]).append(' ');
-        int year = date.getYear();
-        twoDigits(b, year / 100);
-        twoDigits(b, year % 100).append(' ');
-        twoDigits(b, secondOfDay / 3600).append(':');
-        twoDigits(b, secondOfDay / 60 % 60).append(':');
-        return twoDigits(b, secondOfDay % 60).append(" GMT").toString();
-    }
-
-    private static StringBuilder twoDigits(StringBuilder b, int value) {
-        return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     /** The instant named by {@code value}, or null if it is not an HTTP date (then ignored). */
