@@ -50,6 +50,17 @@ public final class HandshakeCryptoBench {
         time("ECDSA P-256 sign, JDK", () -> sign(Signature.getInstance("NONEwithECDSA"), ec, random, transcriptHash));
         time("ECDSA P-256 sign, Bouncy Castle provider",
                 () -> sign(Signature.getInstance("NONEwithECDSA", bc), ec, random, transcriptHash));
+        var curve = org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1");
+        var domain = new org.bouncycastle.crypto.params.ECDomainParameters(curve);
+        var d = ((java.security.interfaces.ECPrivateKey) ec.getPrivate()).getS();
+        var bcKey = new org.bouncycastle.crypto.params.ECPrivateKeyParameters(d, domain);
+        var rnd = new org.bouncycastle.crypto.signers.ECDSASigner();
+        rnd.init(true, new org.bouncycastle.crypto.params.ParametersWithRandom(bcKey, random));
+        time("ECDSA P-256 sign, BC lightweight, random k", () -> rnd.generateSignature(transcriptHash));
+        var det = new org.bouncycastle.crypto.signers.ECDSASigner(
+                new org.bouncycastle.crypto.signers.HMacDSAKCalculator(new org.bouncycastle.crypto.digests.SHA256Digest()));
+        det.init(true, bcKey);
+        time("ECDSA P-256 sign, BC lightweight, RFC 6979 k", () -> det.generateSignature(transcriptHash));
         KeyPair peer = KeyPairGenerator.getInstance("X25519").generateKeyPair();
         time("X25519 key pair + agreement, JDK XDH", () -> {
             KeyPair mine = KeyPairGenerator.getInstance("X25519").generateKeyPair();
