@@ -11,7 +11,8 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * A benchmark, not a test: the cost of a server handshake's public-key operations, the JDK's
- * against Bouncy Castle's, which chose the providers {@link JdkTlsCrypto} uses. Run with
+ * against Bouncy Castle's (its JCA provider and its lightweight API), which chose what
+ * {@link JdkTlsCrypto} and {@link EcdsaTlsSigner} use. Run with
  * {@code mvn -B -q -pl tls -am test-compile dependency:build-classpath -Dmdep.includeScope=test
  * -Dmdep.outputFile=target/test-classpath.txt}, then {@code java -cp
  * "tls/target/test-classes:tls/target/classes:$(cat tls/target/test-classpath.txt)"
