@@ -17,6 +17,7 @@ import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.TlsNonceGenerator;
 import org.bouncycastle.tls.crypto.TlsStreamSigner;
+import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
@@ -35,6 +36,16 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
 
     JdkTlsCrypto(SecureRandom random) {
         super(new JdkFirstJcaHelper(), null, random, random);
+    }
+
+    /** AES-GCM through {@link JdkGcmCipher}; other AEADs (ChaCha20-Poly1305) as Bouncy Castle does them. */
+    @Override
+    protected TlsAEADCipherImpl createAEADCipher(String cipherName, String algorithm, int keySize,
+            boolean isEncrypting) throws GeneralSecurityException {
+        if ("AES/GCM/NoPadding".equals(cipherName)) {
+            return new JdkGcmCipher(getHelper().createCipher(cipherName), isEncrypting);
+        }
+        return super.createAEADCipher(cipherName, algorithm, keySize, isEncrypting);
     }
 
     @Override
