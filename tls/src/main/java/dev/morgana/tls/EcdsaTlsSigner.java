@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECFieldFp;
 import java.security.spec.ECParameterSpec;
 import java.util.Optional;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -64,14 +65,16 @@ final class EcdsaTlsSigner implements TlsSigner {
 
     /** Bouncy Castle's curve with the same order and base point as {@code spec}, or null. */
     private static ECDomainParameters namedDomain(ECParameterSpec spec) {
+        if (!(spec.getCurve().getField() instanceof ECFieldFp field)) {
+            return null; // a binary curve: none of ours
+        }
         for (String name : CURVES) {
             X9ECParameters curve = CustomNamedCurves.getByName(name);
             ECPoint g = curve.getG().normalize();
             if (curve.getN().equals(spec.getOrder())
                     && g.getAffineXCoord().toBigInteger().equals(spec.getGenerator().getAffineX())
                     && g.getAffineYCoord().toBigInteger().equals(spec.getGenerator().getAffineY())
-                    && curve.getCurve().getField().getCharacteristic().equals(
-                            ((java.security.spec.ECFieldFp) spec.getCurve().getField()).getP())) {
+                    && curve.getCurve().getField().getCharacteristic().equals(field.getP())) {
                 return new ECDomainParameters(curve);
             }
         }
