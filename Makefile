@@ -217,3 +217,10 @@ load-capacity-direct: $(JARS_STAMP)
 # shutdown` (docs/xen.md). Several minutes on 2 cores; make test runs it too.
 test-xen: deps $(JARS_STAMP)
 	@umask 022 && MORGANA_XEN_TESTS=1 $(MVN_CMD) -pl appliance -am verify -Dtest=XenHypervisorTest -Dsurefire.failIfNoSpecifiedTests=false
+
+# ---- TLS handshake CPU ----
+.PHONY: bench-tls-handshake
+# The server's CPU time per full TLS 1.3 handshake (ECDSA P-256, X25519), in process against an
+# in-memory client: robust to other processes' load, unlike bench-tls's rates (docs/benchmarks.md).
+bench-tls-handshake:
+	@scripts/bench-tls.sh handshake-cpu

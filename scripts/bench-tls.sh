@@ -7,9 +7,25 @@
 #     implausible for both servers (docs/benchmarks.md says why);
 #   - bulk MB/s over HTTPS: the 4 MiB file on keep-alive connections.
 # Prints the figures and the ratios Morgana/nginx. Needs wrk and nginx (installed when root).
+#
+# `scripts/bench-tls.sh handshake-cpu [handshakes-per-round [rounds [threads]]]` (make
+# bench-tls-handshake) instead runs HandshakeProbe from the tls module's tests: the server's CPU
+# time per full handshake, in process against an in-memory client, so other processes' load
+# barely moves it. Needs no nginx, wrk nor appliance build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+if [ "${1:-}" = handshake-cpu ]; then
+    shift
+    JAVA_HOME=${JAVA_HOME:-$(scripts/find-jdk.sh)}
+    export JAVA_HOME
+    echo "==> compiling the tls module and its tests"
+    (umask 022 && mvn -B -q -Dstyle.color=never -pl tls -am test-compile dependency:build-classpath \
+        -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
+    exec "$JAVA_HOME/bin/java" -cp "tls/target/test-classes:tls/target/classes:$(cat tls/target/test-classpath.txt)" \
+        dev.morgana.tls.HandshakeProbe "${1:-1000}" "${2:-6}" "${3:-1}"
+fi
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}                   # unmeasured run first, so the JIT has compiled the TLS path
 HANDSHAKE_CLIENTS=${HANDSHAKE_CLIENTS:-8}

@@ -17,6 +17,7 @@ import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.TlsNonceGenerator;
 import org.bouncycastle.tls.crypto.TlsStreamSigner;
+import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
@@ -24,8 +25,9 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  * with RSA-PSS signing mapped to the JDK's name for it. Two handshake costs are cut (measured
  * with JFR, new connection per request): X25519 runs on Bouncy Castle's raw arithmetic
  * ({@link X25519Domain}), and nonces come straight from the shared SecureRandom instead of a
- * generator seeded per connection. ECDSA stays with the JDK, whose P-256 signing took less CPU
- * than Bouncy Castle's provider ({@code HandshakeCryptoBench}).
+ * generator seeded per connection. ECDSA handshake signatures do not come through here: the
+ * server hands Bouncy Castle an {@link EcdsaTlsSigner} (a third of the JDK's CPU per P-256
+ * signature); RSA keys still sign through the JCA.
  */
 final class JdkTlsCrypto extends JcaTlsCrypto {
 
@@ -34,6 +36,16 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
 
     JdkTlsCrypto(SecureRandom random) {
         super(new JdkFirstJcaHelper(), null, random, random);
+    }
+
+    /** AES-GCM through {@link JdkGcmCipher}; other AEADs (ChaCha20-Poly1305) as Bouncy Castle does them. */
+    @Override
+    protected TlsAEADCipherImpl createAEADCipher(String cipherName, String algorithm, int keySize,
+            boolean isEncrypting) throws GeneralSecurityException {
+        if ("AES/GCM/NoPadding".equals(cipherName)) {
+            return new JdkGcmCipher(getHelper().createCipher(cipherName), isEncrypting);
+        }
+        return super.createAEADCipher(cipherName, algorithm, keySize, isEncrypting);
     }
 
     @Override

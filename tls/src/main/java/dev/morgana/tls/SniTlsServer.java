@@ -2,13 +2,12 @@ package dev.morgana.tls;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.interfaces.ECKey;
 import java.util.Vector;
 import org.bouncycastle.tls.AbstractTlsServer;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.DefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.NameType;
 import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.ProtocolName;
@@ -20,7 +19,6 @@ import org.bouncycastle.tls.SignatureScheme;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
@@ -48,15 +46,6 @@ final class SniTlsServer extends AbstractTlsServer {
         CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     };
     private static final int[] GROUPS = {NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1};
-
-    /** Signature schemes we sign with, best first, per key type and version. */
-    private static final int[] RSA_TLS13 = {
-        SignatureScheme.rsa_pss_rsae_sha256, SignatureScheme.rsa_pss_rsae_sha384, SignatureScheme.rsa_pss_rsae_sha512,
-    };
-    private static final int[] RSA_TLS12 = {
-        SignatureScheme.rsa_pss_rsae_sha256, SignatureScheme.rsa_pss_rsae_sha384, SignatureScheme.rsa_pss_rsae_sha512,
-        SignatureScheme.rsa_pkcs1_sha256, SignatureScheme.rsa_pkcs1_sha384, SignatureScheme.rsa_pkcs1_sha512,
-    };
 
     private final TlsAcceptor.Prepared prepared;
     private final JcaTlsCrypto jcaCrypto;
@@ -189,18 +178,12 @@ final class SniTlsServer extends AbstractTlsServer {
             throw new TlsFatalAlert(AlertDescription.handshake_failure,
                     "client accepts no signature scheme our certificate's key can make");
         }
-        Certificate certificate;
-        TlsCertificate[] chain = chosen.tlsChain();
-        if (tls13) {
-            CertificateEntry[] entries = new CertificateEntry[chain.length];
-            for (int i = 0; i < chain.length; i++) {
-                entries[i] = new CertificateEntry(chain[i], null);
-            }
-            certificate = new Certificate(TlsUtils.EMPTY_BYTES, entries);
-        } else {
-            certificate = new Certificate(chain);
+        TlsCryptoParameters cryptoParams = new TlsCryptoParameters(context);
+        Certificate certificate = tls13 ? chosen.tls13Certificate() : chosen.tls12Certificate();
+        if (chosen.ecdsaSigner() != null) {
+            return new DefaultTlsCredentialedSigner(cryptoParams, chosen.ecdsaSigner(), certificate, scheme);
         }
-        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), jcaCrypto,
+        return new JcaDefaultTlsCredentialedSigner(cryptoParams, jcaCrypto,
                 chosen.identity().privateKey(), certificate, scheme);
     }
 
@@ -218,17 +201,6 @@ final class SniTlsServer extends AbstractTlsServer {
     }
 
     private int[] ourSchemes(boolean tls13) {
-        if (!chosen.identity().isEc()) {
-            return tls13 ? RSA_TLS13 : RSA_TLS12;
-        }
-        // TLS 1.3 ties the ECDSA scheme to the curve; TLS 1.2 only names the hash, so the same
-        // code points serve both.
-        int bits = ((ECKey) chosen.identity().privateKey()).getParams().getCurve().getField().getFieldSize();
-        return switch (bits) {
-            case 256 -> new int[] {SignatureScheme.ecdsa_secp256r1_sha256};
-            case 384 -> new int[] {SignatureScheme.ecdsa_secp384r1_sha384};
-            case 521 -> new int[] {SignatureScheme.ecdsa_secp521r1_sha512};
-            default -> new int[0];
-        };
+        return tls13 ? chosen.tls13Schemes() : chosen.tls12Schemes();
     }
 }

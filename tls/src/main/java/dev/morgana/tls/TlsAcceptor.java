@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.IntStream;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
@@ -54,7 +56,7 @@ public final class TlsAcceptor implements AutoCloseable {
     TlsAcceptor(TlsConfig config, SecureRandom random, Clock clock, Time time, Duration tick) {
         this.config = Objects.requireNonNull(config, "config");
         this.crypto = new JdkTlsCrypto(Objects.requireNonNull(random, "random"));
-        this.prepared = prepare(config, crypto);
+        this.prepared = prepare(config, crypto, random);
         this.watchdog = new HandshakeWatchdog(clock, time, tick);
     }
 
@@ -82,8 +84,16 @@ public final class TlsAcceptor implements AutoCloseable {
         watchdog.close();
     }
 
-    /** An identity with its chain encoded for Bouncy Castle and its TLS 1.2 suites chosen. */
-    record PreparedIdentity(TlsIdentity identity, TlsCertificate[] tlsChain, int[] suites) {}
+    /**
+     * An identity with everything a handshake needs from it made once: its chain encoded as the
+     * TLS 1.3 and TLS 1.2 Certificate messages carry it, its TLS 1.2 suites, the signature
+     * schemes its key makes (best first) and, for EC keys on a NIST curve, the fast signer.
+     *
+     * @param ecdsaSigner the signer for the identity's EC key, or null (RSA, other curves): then
+     *     the JCA signs
+     */
+    record PreparedIdentity(TlsIdentity identity, Certificate tls13Certificate, Certificate tls12Certificate,
+            int[] suites, int[] tls13Schemes, int[] tls12Schemes, EcdsaTlsSigner ecdsaSigner) {}
 
     /** Every identity prepared, the first being the default. */
     record Prepared(List<PreparedIdentity> identities, int[] allSuites) {
@@ -99,7 +109,7 @@ public final class TlsAcceptor implements AutoCloseable {
         }
     }
 
-    private static Prepared prepare(TlsConfig config, JcaTlsCrypto crypto) {
+    private static Prepared prepare(TlsConfig config, JcaTlsCrypto crypto, SecureRandom random) {
         int[] tls13 = TlsUtils.getSupportedCipherSuites(crypto, SniTlsServer.TLS13_SUITES);
         int[] ecdsa = TlsUtils.getSupportedCipherSuites(crypto, SniTlsServer.TLS12_ECDSA_SUITES);
         int[] rsa = TlsUtils.getSupportedCipherSuites(crypto, SniTlsServer.TLS12_RSA_SUITES);
@@ -117,7 +127,15 @@ public final class TlsAcceptor implements AutoCloseable {
                 }
             }
             int[] suites = concat(tls13, identity.isEc() ? ecdsa : rsa);
-            identities.add(new PreparedIdentity(identity, chain, suites));
+            CertificateEntry[] entries = new CertificateEntry[chain.length];
+            for (int i = 0; i < chain.length; i++) {
+                entries[i] = new CertificateEntry(chain[i], null);
+            }
+            Certificate tls13Certificate = new Certificate(TlsUtils.EMPTY_BYTES, entries);
+            Certificate tls12Certificate = new Certificate(chain);
+            identities.add(new PreparedIdentity(identity, tls13Certificate, tls12Certificate, suites,
+                    SignatureSchemes.tls13(identity.privateKey()), SignatureSchemes.tls12(identity.privateKey()),
+                    EcdsaTlsSigner.forKey(identity.privateKey(), random).orElse(null)));
         }
         int[] all = IntStream.concat(Arrays.stream(concat(tls13, ecdsa)), Arrays.stream(rsa)).toArray();
         return new Prepared(List.copyOf(identities), all);

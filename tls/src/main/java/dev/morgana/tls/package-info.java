@@ -15,5 +15,10 @@
  * <p>Policy: TLS 1.3 and 1.2 only; AEAD suites with ECDHE only (AES-GCM, ChaCha20-Poly1305);
  * groups x25519, P-256, P-384; ALPN {@code http/1.1}; certificate by SNI, else the first one.
  * Keys are never logged.
+ *
+ * <p>Crypto, chosen by CPU per handshake ({@code make bench-tls-handshake}): the JDK's providers
+ * for AES-GCM, HMAC, digests and RSA (CPU intrinsics); Bouncy Castle's raw arithmetic for X25519
+ * and its fixed-point-comb NIST curves for ECDSA signing. Every handshake uses a fresh ephemeral
+ * key and a fresh random ECDSA nonce.
  */
 package dev.morgana.tls;

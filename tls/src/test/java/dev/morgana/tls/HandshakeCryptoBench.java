@@ -11,7 +11,8 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * A benchmark, not a test: the cost of a server handshake's public-key operations, the JDK's
- * against Bouncy Castle's, which chose the providers {@link JdkTlsCrypto} uses. Run with
+ * against Bouncy Castle's (its JCA provider and its lightweight API), which chose what
+ * {@link JdkTlsCrypto} and {@link EcdsaTlsSigner} use. Run with
  * {@code mvn -B -q -pl tls -am test-compile dependency:build-classpath -Dmdep.includeScope=test
  * -Dmdep.outputFile=target/test-classpath.txt}, then {@code java -cp
  * "tls/target/test-classes:tls/target/classes:$(cat tls/target/test-classpath.txt)"
@@ -50,6 +51,17 @@ public final class HandshakeCryptoBench {
         time("ECDSA P-256 sign, JDK", () -> sign(Signature.getInstance("NONEwithECDSA"), ec, random, transcriptHash));
         time("ECDSA P-256 sign, Bouncy Castle provider",
                 () -> sign(Signature.getInstance("NONEwithECDSA", bc), ec, random, transcriptHash));
+        var curve = org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1");
+        var domain = new org.bouncycastle.crypto.params.ECDomainParameters(curve);
+        var d = ((java.security.interfaces.ECPrivateKey) ec.getPrivate()).getS();
+        var bcKey = new org.bouncycastle.crypto.params.ECPrivateKeyParameters(d, domain);
+        var rnd = new org.bouncycastle.crypto.signers.ECDSASigner();
+        rnd.init(true, new org.bouncycastle.crypto.params.ParametersWithRandom(bcKey, random));
+        time("ECDSA P-256 sign, BC lightweight, random k", () -> rnd.generateSignature(transcriptHash));
+        var det = new org.bouncycastle.crypto.signers.ECDSASigner(
+                new org.bouncycastle.crypto.signers.HMacDSAKCalculator(new org.bouncycastle.crypto.digests.SHA256Digest()));
+        det.init(true, bcKey);
+        time("ECDSA P-256 sign, BC lightweight, RFC 6979 k", () -> det.generateSignature(transcriptHash));
         KeyPair peer = KeyPairGenerator.getInstance("X25519").generateKeyPair();
         time("X25519 key pair + agreement, JDK XDH", () -> {
             KeyPair mine = KeyPairGenerator.getInstance("X25519").generateKeyPair();
