@@ -50,7 +50,12 @@ final class PipeFlow implements Flow {
             lock.lock();
             try {
                 while (head == tail && !eof && !readerClosed) {
-                    readable.awaitUninterruptibly();
+                    try {
+                        readable.await(); // interruptible, so a test's @Timeout can end a stuck read
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while reading");
+                    }
                 }
                 if (readerClosed) {
                     throw new ClosedChannelException();
