@@ -27,6 +27,7 @@ needs=(
     "certutil libnss3-tools"
     "strip binutils"
     "busybox busybox-static"
+    "zstd zstd"
 )
 
 missing=()

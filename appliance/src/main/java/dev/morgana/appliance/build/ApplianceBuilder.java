@@ -5,6 +5,7 @@ import dev.morgana.appliance.codegen.Manifest;
 import dev.morgana.appliance.config.BuildStep;
 import dev.morgana.appliance.packaging.AotTrainer;
 import dev.morgana.appliance.packaging.DockerPackager;
+import dev.morgana.appliance.packaging.LayerCompression;
 import dev.morgana.appliance.packaging.RuntimeLinker;
 import dev.morgana.appliance.packaging.SystemLibraries;
 import dev.morgana.appliance.packaging.TarBuilder;
@@ -173,8 +174,11 @@ public final class ApplianceBuilder {
                         "org.opencontainers.image.title", name,
                         "org.opencontainers.image.version", linker.projectVersion(),
                         "org.opencontainers.image.revision", sourceRevision(root)));
-                String digest = DockerPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(), labels, epoch, image);
-                progress.accept("built " + image + " (" + Files.size(image) / (1024 * 1024) + " MiB, manifest " + digest
+                LayerCompression layers = layerCompression();
+                String digest = DockerPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(), labels, epoch,
+                        image, layers);
+                progress.accept("built " + image + " (" + Files.size(image) / (1024 * 1024) + " MiB, "
+                        + layers.name().toLowerCase(Locale.ROOT) + " layers, manifest " + digest
                         + "): docker load -i " + image + " or podman load -i " + image);
             }
             case "xen" -> image = XenPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(),
@@ -218,6 +222,18 @@ public final class ApplianceBuilder {
             progress.accept("link: dropped " + String.join(", ", dropped) + " (no class reachable from Main)");
         }
         return kept;
+    }
+
+    /**
+     * The image's layer compression, from {@code MORGANA_LAYERS} (gzip unless it says zstd: every
+     * Docker loads gzip layers, zstd ones only Docker Engine 23 and later).
+     */
+    private static LayerCompression layerCompression() throws IOException {
+        try {
+            return LayerCompression.named(System.getenv(LayerCompression.VARIABLE));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** The git commit the sources are at, or "unknown" outside a git checkout. */

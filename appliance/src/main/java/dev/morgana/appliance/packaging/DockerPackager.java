@@ -38,6 +38,13 @@ public final class DockerPackager {
     public static String write(Path out, String name, List<Path> classPath, List<String> jvmOptions,
                                Map<String, String> keys, Map<String, String> labels, Instant epoch, Path archive)
             throws IOException {
+        return write(out, name, classPath, jvmOptions, keys, labels, epoch, archive, LayerCompression.GZIP);
+    }
+
+    /** As the other {@code write}, with the layers compressed as {@code compression} says. */
+    public static String write(Path out, String name, List<Path> classPath, List<String> jvmOptions,
+                               Map<String, String> keys, Map<String, String> labels, Instant epoch, Path archive,
+                               LayerCompression compression) throws IOException {
         TarBuilder runtimeLayer = new TarBuilder(epoch, 0);
         runtimeLayer.tree(RUNTIME, out.resolve("runtime"));
         for (String library : SystemLibraries.neededBy(out.resolve("runtime"))) {
@@ -68,6 +75,6 @@ public final class DockerPackager {
                 environment, ports, USER + ":" + USER, labels, epoch);
         return OciImageWriter.write(archive, config, List.of(
                 new OciImageWriter.Layer("morgana: jlinked runtime and the host libraries it needs", runtimeLayer.tarBytes()),
-                new OciImageWriter.Layer("morgana: appliance " + name, appLayer.tarBytes())));
+                new OciImageWriter.Layer("morgana: appliance " + name, appLayer.tarBytes())), compression);
     }
 }

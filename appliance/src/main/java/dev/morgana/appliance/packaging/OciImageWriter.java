@@ -18,14 +18,14 @@ import java.util.TreeMap;
 /**
  * Writes a container image as one tar that both {@code podman load} and {@code docker load}
  * accept, without a daemon or a base image: an OCI image layout (oci-layout, index.json,
- * blobs/sha256/...) plus Docker's manifest.json pointing at the same blobs. Layers are gzipped
- * tars from {@link TarBuilder}, so two builds of the same content are byte-identical.
+ * blobs/sha256/...) plus Docker's manifest.json pointing at the same blobs. Layers are tars from
+ * {@link TarBuilder}, gzipped or zstd-compressed ({@link LayerCompression}), so two builds of the
+ * same content are byte-identical.
  */
 public final class OciImageWriter {
 
     private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
     private static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
-    private static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
 
     /**
      * What goes into the image's config.
@@ -46,18 +46,24 @@ public final class OciImageWriter {
 
     private OciImageWriter() {}
 
-    /** Writes the image archive to {@code archive}; returns the manifest's digest. */
+    /** Writes the image archive with gzipped layers to {@code archive}; returns the manifest's digest. */
     public static String write(Path archive, ImageConfig config, List<Layer> layers) throws IOException {
+        return write(archive, config, layers, LayerCompression.GZIP);
+    }
+
+    /** Writes the image archive to {@code archive}, layers compressed as asked; returns the manifest's digest. */
+    public static String write(Path archive, ImageConfig config, List<Layer> layers, LayerCompression compression)
+            throws IOException {
         Map<String, byte[]> blobs = new TreeMap<>();
         List<Object> layerDescriptors = new ArrayList<>();
         List<Object> diffIds = new ArrayList<>();
         List<Object> history = new ArrayList<>();
         List<String> layerPaths = new ArrayList<>();
         for (Layer layer : layers) {
-            byte[] gz = TarBuilder.gzip(layer.tar());
-            String digest = sha256(gz);
-            blobs.put(digest, gz);
-            layerDescriptors.add(descriptor(LAYER_TYPE, digest, gz.length));
+            byte[] blob = compression.compress(layer.tar());
+            String digest = sha256(blob);
+            blobs.put(digest, blob);
+            layerDescriptors.add(descriptor(compression.mediaType(), digest, blob.length));
             diffIds.add("sha256:" + sha256(layer.tar()));
             history.add(Map.of("created", config.created().toString(), "created_by", layer.comment()));
             layerPaths.add("blobs/sha256/" + digest);

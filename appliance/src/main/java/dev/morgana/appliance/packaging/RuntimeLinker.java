@@ -23,15 +23,22 @@ public final class RuntimeLinker {
 
 
     /** Changes whenever the way runtimes are made changes, so cached ones are not reused. */
-    private static final String RECIPE = "strip-unneeded-2";
+    private static final String RECIPE = "strip-unneeded-2,no-trust-store-3";
 
     /**
      * Files jlink copies that an appliance never runs: other tools' launchers, the exec helper,
      * the jrt file system for other JDKs, and the signal-chaining library (only for LD_PRELOAD).
-     * lib/classlist stays: the VM image's CDS dump reads it.
+     * Also files only a TLS client or a sorting intrinsic reads, about 0.3 MB of the image:
+     * lib/security/cacerts (the default trust store: only a trust manager or a certificate path
+     * validation reads it, and an appliance's TLS server validates no peer) and
+     * public_suffix_list.dat (read only to check a peer's host name against a wildcard
+     * certificate), and libsimdsort.so (HotSpot's AVX sort stubs for Arrays.sort: without it the
+     * JVM keeps the Java sort, as on a CPU without AVX2). The TLS, direct-stack, FAT, unix and
+     * OCI appliance tests run on this runtime. lib/classlist stays: the VM image's CDS dump reads it.
      */
     private static final List<String> UNUSED_FILES = List.of("**/bin/keytool", "**/bin/jfr",
-            "**/lib/jexec", "**/lib/jrt-fs.jar", "**/libjsig.so");
+            "**/lib/jexec", "**/lib/jrt-fs.jar", "**/libjsig.so", "**/lib/libsimdsort.so",
+            "**/lib/security/cacerts", "**/lib/security/public_suffix_list.dat");
 
     private final Path cache;
     private final Consumer<String> progress;
