@@ -217,3 +217,23 @@ load-capacity-direct: $(JARS_STAMP)
 # shutdown` (docs/xen.md). Several minutes on 2 cores; make test runs it too.
 test-xen: deps $(JARS_STAMP)
 	@umask 022 && MORGANA_XEN_TESTS=1 $(MVN_CMD) -pl appliance -am verify -Dtest=XenHypervisorTest -Dsurefire.failIfNoSpecifiedTests=false
+
+# ---- small VM kernel and a 96 MB guest ----
+.PHONY: vm-kernel test-vm-memory
+VM_MEMORY ?= 96
+VM_LOAD_SECONDS ?= 60
+
+# Morgana's small kernel (KERNEL=small, or MORGANA_KERNEL=small for make build): Debian's
+# linux-source-6.1 with xen-runtime's config fragment, built once into build/xen-kernel/small-HASH
+# (10 to 30 minutes on 2 cores; as root it installs the source and build tools from Debian).
+vm-kernel: $(JARS_STAMP)
+	@$(JAVA) -cp xen-runtime/target/classes dev.morgana.xen.image.SmallKernel build/xen-kernel
+
+# The www appliance as a VM image with the small kernel (NET=direct, DHCP), booted under QEMU with
+# VM_MEMORY MB and served to 8 clients for VM_LOAD_SECONDS, every body compared byte for byte.
+test-vm-memory: deps vm-kernel
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli configure --app www --out build/vm-memory/www \
+	    TARGET=xen PORT=80 NET=direct DHCP=true >/dev/null
+	@MORGANA_KERNEL=small $(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/vm-memory/www
+	@MEMORY=$(VM_MEMORY) xen-runtime/src/test/vm/serve-under-load.sh build/vm-memory/www-xen \
+	    htdocs-example/target/htdocs $(VM_LOAD_SECONDS)

@@ -57,7 +57,18 @@ public record SmallKernel(Path vmlinuz, String release) {
         return new SmallKernel(dir.resolve("vmlinuz"), release);
     }
 
-    /** The fragment's text, for tests and for {@code make vm-kernel}. */
+    /** {@code make vm-kernel}: builds the small kernel into the cache folder {@code args[0]} if it lacks it. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: SmallKernel CACHE_DIR (build/xen-kernel)");
+            System.exit(2);
+        }
+        SmallKernel kernel = fetch(Path.of(args[0]), System.out::println);
+        System.out.println("small kernel " + kernel.release() + ": " + kernel.vmlinuz() + " ("
+                + Files.size(kernel.vmlinuz()) + " bytes)");
+    }
+
+    /** A resource beside this class: the build script or the config fragment. */
     static byte[] resource(String name) throws IOException {
         try (InputStream in = SmallKernel.class.getResourceAsStream(name)) {
             if (in == null) {

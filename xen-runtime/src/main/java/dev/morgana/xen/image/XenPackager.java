@@ -100,7 +100,7 @@ public final class XenPackager {
             image.directory(mountPoint, 0755);
         }
         image.charDevice("dev/console", 0600, 5, 1);
-        image.tree(RUNTIME, VmRuntime.link(out.resolve("runtime"), kernelCache.resolveSibling("xen-runtimes"), progress));
+        image.tree(RUNTIME, VmRuntime.prepare(out.resolve("runtime"), kernelCache.resolveSibling("xen-runtimes"), progress));
         for (String library : systemLibraries) {
             // The real file at the path the loader asks for (Debian's /lib64 and /lib are links).
             image.file(library.substring(1), Path.of(library).toRealPath(), 0755);
