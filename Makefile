@@ -152,9 +152,11 @@ run-qemu: build
 	@test -x $(XEN_IMAGE)/run-qemu.sh || { echo "no VM image: make configure TARGET=xen first"; exit 2; }
 	@HOST_PORT=$(HOST_PORT) $(XEN_IMAGE)/run-qemu.sh
 
-# All the VM tests (make test boots two images: NET=direct with DHCP, and FS=fat over NET=socket): TARGET=xen under QEMU.
+# All the VM tests (make test boots two images: NET=direct with DHCP, and FS=fat over NET=socket): TARGET=xen under QEMU,
+# then the small kernel's image in a 96 MB guest under load (test-vm-memory, at the end of this file).
 test-vm: deps $(JARS_STAMP)
 	@umask 022 && MORGANA_VM_TESTS=all $(MVN_CMD) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false
+	@$(MAKE) --no-print-directory test-vm-memory
 
 # ---- load tests ----
 # Gatling simulations of load-tests/ (docs/load-tests.md). Reports land in build/load-reports/.
