@@ -153,7 +153,7 @@ run-qemu: build
 	@HOST_PORT=$(HOST_PORT) $(XEN_IMAGE)/run-qemu.sh
 
 # All the VM tests (make test boots two images: NET=direct with DHCP, and FS=fat over NET=socket): TARGET=xen under QEMU,
-# then the small kernel's image in a 96 MB guest under load (test-vm-memory, at the end of this file).
+# then the small kernel's image in a small guest under load (test-vm-memory, at the end of this file).
 test-vm: deps $(JARS_STAMP)
 	@umask 022 && MORGANA_VM_TESTS=all $(MVN_CMD) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false
 	@$(MAKE) --no-print-directory test-vm-memory
@@ -222,7 +222,7 @@ test-xen: deps $(JARS_STAMP)
 
 # ---- small VM kernel and a 96 MB guest ----
 .PHONY: vm-kernel test-vm-memory
-VM_MEMORY ?= 96
+VM_MEMORY ?= 160
 VM_LOAD_SECONDS ?= 60
 
 # Morgana's small kernel (KERNEL=small, or MORGANA_KERNEL=small for make build): Debian's
