@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots a VM image (TARGET=xen) under QEMU with little RAM and serves the site under load:
 #   serve-under-load.sh IMAGE_DIR HTDOCS_DIR [SECONDS]
-# MEMORY (MB, default 96) is the guest's RAM; WORKERS (default 8) clients each fetch every site
+# MEMORY (MB) is the guest's RAM (default: the image's own, run-qemu.sh's default); WORKERS (default 8) clients each fetch every site
 # file in turn for SECONDS (default 60) and compare every body byte for byte with HTDOCS_DIR.
 # Fails on a wrong or missing body, an out-of-memory report on the console, or a VM that dies;
 # ends with the ACPI power button and checks the appliance stopped cleanly. Bounded: at most
@@ -10,7 +10,7 @@
 set -euo pipefail
 
 image=$1 htdocs=$2 seconds=${3:-60}
-memory=${MEMORY:-96} workers=${WORKERS:-8}
+memory=${MEMORY:-$(sed -n 's/.*-m "\${MEMORY:-\([0-9]*\)}".*/\1/p' "$1/run-qemu.sh")} workers=${WORKERS:-8}
 boot_limit=300
 
 work=$(mktemp -d)

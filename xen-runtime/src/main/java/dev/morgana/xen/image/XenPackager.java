@@ -161,7 +161,7 @@ public final class XenPackager {
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
         progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), initramfs "
                 + Files.size(initramfs) / 1024 + " KiB with modules "
-                + String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList()));
+                + (modules.isEmpty() ? "none (built in)" : String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList())));
         progress.accept("xen: built " + dir + ": " + qemu + " boots it under QEMU, xl create " + xl + " under Xen");
         return new Result(dir, kernelCopy, initramfs, xl, qemu);
     }
