@@ -67,7 +67,7 @@ client() {
     local id=$1 deadline=$2 n=0 bytes=0 f code
     while [ "$(date +%s)" -lt "$deadline" ]; do
         for f in "${files[@]}"; do
-            code=$(curl -s -m 60 -o "$work/body.$id" -w '%{http_code}' "http://127.0.0.1:$port/$(url_path "$f")") || code="curl-$?"
+            code=$(curl -s -m 120 -o "$work/body.$id" -w '%{http_code}' "http://127.0.0.1:$port/$(url_path "$f")") || code="curl-$?"
             if [ "$code" != 200 ] || ! cmp -s "$work/body.$id" "$htdocs/$f"; then
                 echo "client $id: /$f gave $code, $(stat -c %s "$work/body.$id" 2>/dev/null || echo 0) bytes" >>"$work/failures"
                 return 1
