@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Boots a VM image (TARGET=xen) under QEMU with little RAM and serves the site under load:
 #   serve-under-load.sh IMAGE_DIR HTDOCS_DIR [SECONDS]
-# MEMORY (MB) is the guest's RAM (default: the image's own, run-qemu.sh's default); WORKERS (default 8) clients each fetch every site
-# file in turn for SECONDS (default 60) and compare every body byte for byte with HTDOCS_DIR.
+# MEMORY (MB) is the guest's RAM (default: the image's own, run-qemu.sh's default). WORKERS
+# (default 8) clients each fetch every site file in turn, one keep-alive connection per pass, for
+# SECONDS (default 60) and compare every body byte for byte with HTDOCS_DIR.
 # Fails on a wrong or missing body, an out-of-memory report on the console, or a VM that dies;
 # ends with the ACPI power button and checks the appliance stopped cleanly. Bounded: at most
-# about 6 minutes plus SECONDS. Needs qemu-system-x86_64, curl and socat; sends traffic only to
+# about 11 minutes plus SECONDS. Needs qemu-system-x86_64, curl and socat; sends traffic only to
 # the loopback port forward QEMU opens.
 set -euo pipefail
 
@@ -62,17 +63,23 @@ until [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/"
 done
 echo "serve-under-load: first 200 after $(($(date +%s) - start)) s; $(grep -a -o 'MemTotal: .*' "$work/console.log" | head -1)"
 
-# One client: every file in turn until the deadline, each body compared with the site's file.
+# One client: every file in turn until the deadline, one keep-alive connection per pass (one
+# curl for all files, as a browser would), each body compared with the site's file.
 client() {
-    local id=$1 deadline=$2 n=0 bytes=0 f code
+    local id=$1 deadline=$2 n=0 bytes=0 i codes args=()
+    for i in "${!files[@]}"; do
+        args+=(-o "$work/body.$id.$i" "http://127.0.0.1:$port/$(url_path "${files[$i]}")")
+    done
     while [ "$(date +%s)" -lt "$deadline" ]; do
-        for f in "${files[@]}"; do
-            code=$(curl -s -m 120 -o "$work/body.$id" -w '%{http_code}' "http://127.0.0.1:$port/$(url_path "$f")") || code="curl-$?"
-            if [ "$code" != 200 ] || ! cmp -s "$work/body.$id" "$htdocs/$f"; then
-                echo "client $id: /$f gave $code, $(stat -c %s "$work/body.$id" 2>/dev/null || echo 0) bytes" >>"$work/failures"
+        rm -f "$work/body.$id".*
+        codes=$(curl -s -m 300 -w '%{http_code}\n' "${args[@]}") || true
+        mapfile -t codes <<<"$codes"
+        for i in "${!files[@]}"; do
+            if [ "${codes[$i]:-none}" != 200 ] || ! cmp -s "$work/body.$id.$i" "$htdocs/${files[$i]}"; then
+                echo "client $id: /${files[$i]} gave ${codes[$i]:-no response}, $(stat -c %s "$work/body.$id.$i" 2>/dev/null || echo 0) bytes" >>"$work/failures"
                 return 1
             fi
-            n=$((n + 1)) bytes=$((bytes + $(stat -c %s "$htdocs/$f")))
+            n=$((n + 1)) bytes=$((bytes + $(stat -c %s "$htdocs/${files[$i]}")))
         done
     done
     echo "$n $bytes" >"$work/count.$id"
