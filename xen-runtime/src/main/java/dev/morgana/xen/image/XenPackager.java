@@ -55,7 +55,7 @@ public final class XenPackager {
      */
     public static final int SMALL_KERNEL_MEMORY_MB = 160;
     /**
-     * JVM options for a 96 MB guest: a small heap, C1 only (less memory and quicker warm-up under
+     * JVM options for a small guest: a small heap, C1 only (less memory and quicker warm-up under
      * emulation), bounded metaspace, code cache and direct buffers.
      */
     static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-Xss512k", "-XX:TieredStopAtLevel=1",
