@@ -152,9 +152,11 @@ run-qemu: build
 	@test -x $(XEN_IMAGE)/run-qemu.sh || { echo "no VM image: make configure TARGET=xen first"; exit 2; }
 	@HOST_PORT=$(HOST_PORT) $(XEN_IMAGE)/run-qemu.sh
 
-# All the VM tests (make test boots two images: NET=direct with DHCP, and FS=fat over NET=socket): TARGET=xen under QEMU.
+# All the VM tests (make test boots two images: NET=direct with DHCP, and FS=fat over NET=socket): TARGET=xen under QEMU,
+# then the small kernel's image in a small guest under load (test-vm-memory, at the end of this file).
 test-vm: deps $(JARS_STAMP)
 	@umask 022 && MORGANA_VM_TESTS=all $(MVN_CMD) -pl appliance -am verify -Dtest=VmImageTest -Dsurefire.failIfNoSpecifiedTests=false
+	@$(MAKE) --no-print-directory test-vm-memory
 
 # ---- load tests ----
 # Gatling simulations of load-tests/ (docs/load-tests.md). Reports land in build/load-reports/.
@@ -224,3 +226,23 @@ test-xen: deps $(JARS_STAMP)
 # in-memory client: robust to other processes' load, unlike bench-tls's rates (docs/benchmarks.md).
 bench-tls-handshake:
 	@scripts/bench-tls.sh handshake-cpu
+
+# ---- small VM kernel and a guest under load with little memory ----
+.PHONY: vm-kernel test-vm-memory
+VM_MEMORY ?= 160
+VM_LOAD_SECONDS ?= 60
+
+# Morgana's small kernel (KERNEL=small, or MORGANA_KERNEL=small for make build): Debian's
+# linux-source-6.1 with xen-runtime's config fragment, built once into build/xen-kernel/small-HASH
+# (10 to 30 minutes on 2 cores; as root it installs the source and build tools from Debian).
+vm-kernel: $(JARS_STAMP)
+	@$(JAVA) -cp xen-runtime/target/classes dev.morgana.xen.image.SmallKernel build/xen-kernel
+
+# The www appliance as a VM image with the small kernel (NET=direct, DHCP), booted under QEMU with
+# VM_MEMORY MB and served to 8 clients for VM_LOAD_SECONDS, every body compared byte for byte.
+test-vm-memory: deps vm-kernel
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli configure --app www --out build/vm-memory/www \
+	    TARGET=xen PORT=80 NET=direct DHCP=true >/dev/null
+	@MORGANA_KERNEL=small $(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/vm-memory/www
+	@MEMORY=$(VM_MEMORY) xen-runtime/src/test/vm/serve-under-load.sh build/vm-memory/www-xen \
+	    htdocs-example/target/htdocs $(VM_LOAD_SECONDS)

@@ -43,6 +43,9 @@ Key<Integer> hsts = Key.of("HSTS", "TLS=on: Strict-Transport-Security max-age in
             }
             throw new IllegalArgumentException("accepted values are off, or seconds from 0 to " + Integer.MAX_VALUE);
         });
+Key<String> kernel = Key.choice("KERNEL",
+        "TARGET=xen: the VM's kernel, cloud (Debian's) or small (Morgana's, built from source once); empty: MORGANA_KERNEL, else cloud",
+        "", "", "cloud", "small");
 Key<String> htdocs = Key.of("HTDOCS", "the site directory, relative to the project root",
         "htdocs-example/target/htdocs", text -> text);
 
@@ -55,6 +58,9 @@ void main() {
     // The static address: the tutorial's 10.0.0.2 behind tap0's 10.0.0.1, or in a VM the
     // address QEMU's user networking expects (boot keys on the kernel command line override it).
     boolean vm = target.get().equals("xen");
+    if (vm) {
+        kernel.get(); // read so configure records it: the VM packager takes the kernel from the keys
+    }
     var ip = address("IP", "the appliance's address (NET=direct, or in the VM)", vm ? "10.0.2.15" : "10.0.0.2");
     var netmask = address("NETMASK", "its subnet mask", "255.255.255.0");
     var gateway = address("GATEWAY", "its default gateway", vm ? "10.0.2.2" : "10.0.0.1");

@@ -79,6 +79,11 @@ public record DebianKernel(Path vmlinuz, Path modules, String release) {
     }
 
     static String run(Path dir, String... command) throws IOException {
+        return run(dir, TOOL_SECONDS, command);
+    }
+
+    /** Runs {@code command} in {@code dir}, waiting at most {@code seconds}; returns its output. */
+    static String run(Path dir, long seconds, String... command) throws IOException {
         Files.createDirectories(dir);
         Process process;
         try {
@@ -95,9 +100,9 @@ public record DebianKernel(Path vmlinuz, Path modules, String release) {
         process.getOutputStream().close();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!process.waitFor(TOOL_SECONDS, TimeUnit.SECONDS)) {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish within " + TOOL_SECONDS + " s");
+                throw new IOException(String.join(" ", command) + " did not finish within " + seconds + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,7 +22,7 @@ final class LaunchFiles {
      * The xl config names its files relative to the image folder, so the folder can move (and
      * two builds in different places write the same bytes): run {@code xl create} there.
      */
-    static String xlConfig(String name, Map<String, String> configured, String disk) {
+    static String xlConfig(String name, Map<String, String> configured, String disk, int memoryMb) {
         StringBuilder keys = new StringBuilder();
         for (String key : List.of("IP", "NETMASK", "GATEWAY")) {
             keys.append(keys.isEmpty() ? "" : " ").append("morgana.").append(key).append('=')
@@ -46,11 +46,11 @@ final class LaunchFiles {
                 %5$son_poweroff = "destroy"
                 on_reboot = "destroy"
                 on_crash = "destroy"
-                """.formatted(name, keys, INIT_TAIL, XenPackager.MEMORY_MB,
+                """.formatted(name, keys, INIT_TAIL, memoryMb,
                 disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + disk + "' ]\n", XenPackager.INITRAMFS);
     }
 
-    static String qemuScript(String name, String port, String disk) {
+    static String qemuScript(String name, String port, String disk, int memoryMb) {
         return """
                 #!/bin/sh
                 # Boots the "%1$s" VM image under QEMU with software emulation. Written by `make build` (TARGET=xen).
@@ -67,7 +67,7 @@ final class LaunchFiles {
                   -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:%2$s" \\
                   -device virtio-net-pci,netdev=net0 \\
                 %5$s  "$@"
-                """.formatted(name, port, XenPackager.MEMORY_MB, INIT_TAIL, disk == null ? ""
+                """.formatted(name, port, memoryMb, INIT_TAIL, disk == null ? ""
                 : "  -drive \"if=none,id=site,format=raw,readonly=on,file=$here/" + disk + "\" \\\n"
                 + "  -device virtio-blk-pci,drive=site \\\n", XenPackager.INITRAMFS);
     }

@@ -1,56 +1,94 @@
 package dev.morgana.xen.image;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The VM's own Java runtime: the same JDK modules as the appliance's runtime, linked again for
- * RAM rather than start-up speed. The initramfs is unpacked into the guest's RAM and stays there,
- * so every byte of the runtime is a byte of a 96 MB guest: the module image is compressed by
- * jlink ({@code --compress=zip-6}: 27 MB down to 13 MB) and libjvm.so loses its symbol tables
- * ({@code strip --strip-unneeded}: 29.8 MB down to 24.8 MB). No class data sharing archive: it
- * would add 14 MB of RAM and its dump records build paths (see docs/xen.md).
+ * The VM's Java runtime: the appliance's own jlinked runtime (whatever JDK modules and classes
+ * the build kept), without class data sharing or AOT archives, with {@code libjvm.so} run
+ * through {@code strip --strip-unneeded}.
  *
- * <p>Linked runtimes are cached under {@code cache/MODULES} since jlink takes a while.
+ * <p>The module image stays uncompressed. The initramfs lives in the guest's RAM, so a jlink
+ * {@code --compress=zip-6} image saves RAM (java.base: 25.6 MB down to 11.8 MB) but cannot be
+ * compressed again by xz: the image file grows by about 7 MB. With the small kernel the guest
+ * has RAM to spare for the plain image and the file stays under 20 MB (docs/benchmarks.md,
+ * "VM image"). CDS archives are left out: 14 MB of RAM, and their dump records build paths.
+ *
+ * <p>Prepared runtimes are cached under {@code cache/HASH}, HASH naming the appliance runtime's
+ * files and their bytes.
  */
 final class VmRuntime {
 
-    private static final Pattern MODULES = Pattern.compile("(?m)^MODULES=\"([a-z0-9. ]+)\"$");
+    /** Files a VM never reads: archives of class data sharing and ahead-of-time caches. */
+    private static final List<String> LEFT_OUT_SUFFIXES = List.of(".jsa", ".aot");
 
     private VmRuntime() {}
 
     /**
-     * @param appRuntime the appliance's runtime (its {@code release} file names the modules)
-     * @param cache where linked VM runtimes are kept between builds
+     * @param appRuntime the appliance's runtime folder (bin/java, lib/modules, lib/server/libjvm.so)
+     * @param cache where prepared VM runtimes are kept between builds
      * @return the VM runtime's folder (do not modify it)
      */
-    static Path link(Path appRuntime, Path cache, Consumer<String> progress) throws IOException {
-        String release = Files.readString(appRuntime.resolve("release"), StandardCharsets.UTF_8);
-        Matcher m = MODULES.matcher(release);
-        if (!m.find()) {
-            throw new IOException(appRuntime.resolve("release") + " names no MODULES");
+    static Path prepare(Path appRuntime, Path cache, Consumer<String> progress) throws IOException {
+        if (!Files.isRegularFile(appRuntime.resolve("bin/java")) || !Files.isRegularFile(appRuntime.resolve("lib/modules"))) {
+            throw new IOException(appRuntime + " is no Java runtime (bin/java, lib/modules)");
         }
-        String modules = m.group(1).strip().replace(' ', ',');
-        Path linked = cache.resolve(modules + "-" + Runtime.version().feature());
-        if (Files.isRegularFile(linked.resolve("bin/java"))) {
-            return linked;
+        List<Path> files;
+        try (var walk = Files.walk(appRuntime)) {
+            files = walk.filter(p -> Files.isSymbolicLink(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> LEFT_OUT_SUFFIXES.stream().noneMatch(s -> p.getFileName().toString().endsWith(s)))
+                    .sorted().toList();
         }
-        progress.accept("xen: jlink " + modules + " for the VM (compressed modules, stripped libjvm)");
-        Path partial = cache.resolve(linked.getFileName() + ".partial");
+        Path prepared = cache.resolve(contentKey(appRuntime, files));
+        if (Files.isRegularFile(prepared.resolve("bin/java"))) {
+            return prepared;
+        }
+        progress.accept("xen: the VM runtime: " + appRuntime + " without CDS archives, libjvm.so stripped");
+        Path partial = cache.resolve(prepared.getFileName() + ".partial");
         DebianKernel.deleteTree(partial);
-        Files.createDirectories(cache);
-        String jlink = Path.of(System.getProperty("java.home"), "bin", "jlink").toString();
-        DebianKernel.run(cache, jlink, "--add-modules", modules, "--strip-debug", "--no-header-files",
-                "--no-man-pages", "--compress=zip-6", "--output", partial.toString());
-        Path libjvm = partial.resolve("lib/server/libjvm.so");
-        DebianKernel.run(cache, "strip", "--strip-unneeded", libjvm.toString());
-        DebianKernel.deleteTree(linked);
-        Files.move(partial, linked);
-        return linked;
+        for (Path file : files) {
+            Path target = partial.resolve(appRuntime.relativize(file).toString());
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+        // The appliance's runtime is stripped already when binutils was there; strip is idempotent.
+        DebianKernel.run(cache, "strip", "--strip-unneeded", partial.resolve("lib/server/libjvm.so").toString());
+        DebianKernel.deleteTree(prepared);
+        Files.move(partial, prepared);
+        return prepared;
+    }
+
+    /** 16 hex digits of SHA-256 over each file's relative path, mode and bytes (a link's target). */
+    static String contentKey(Path root, List<Path> files) throws IOException {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (Path file : files) {
+                sha.update((root.relativize(file) + (Files.isExecutable(file) ? " x" : " -") + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                if (Files.isSymbolicLink(file)) {
+                    sha.update(("-> " + Files.readSymbolicLink(file) + "\n").getBytes(StandardCharsets.UTF_8));
+                    continue;
+                }
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        sha.update(buffer, 0, n);
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
     }
 }

@@ -23,7 +23,8 @@ import java.util.jar.JarInputStream;
  * The xen target: the appliance as a VM image. Writes, into a folder beside the appliance's
  * ({@code build/www-xen} for {@code build/www}):
  * <ul>
- * <li>{@code vmlinuz}: Debian's cloud kernel (Xen PV/PVH, virtio);</li>
+ * <li>{@code vmlinuz}: Debian's cloud kernel (Xen PV/PVH, virtio; drivers as modules), or with
+ *     {@code KERNEL=small} Morgana's own ({@link SmallKernel}: every driver built in);</li>
  * <li>{@code initramfs.cpio.xz}: the VM's jlinked runtime ({@link VmRuntime}), the glibc files it needs, the kernel
  *     modules the VM needs with their dependencies, the appliance's jars and data, and the init
  *     ({@link Init}: the JVM is PID 1, then runs the generated Main);</li>
@@ -43,10 +44,18 @@ public final class XenPackager {
     public static final String INIT_ARGS = "/etc/morgana/init.args";
     /** The initramfs file: xz-compressed newc cpio. */
     public static final String INITRAMFS = "initramfs.cpio.xz";
-    /** Guest RAM: the initramfs is unpacked into RAM and stays there (49 MB of it); docs/xen.md, "Memory". */
+    /**
+     * Guest RAM with Debian's cloud kernel: the initramfs is unpacked into RAM and stays there, and
+     * that kernel takes 33 MB itself (docs/xen.md, "Memory").
+     */
     public static final int MEMORY_MB = 256;
     /**
-     * JVM options for a 96 MB guest: a small heap, C1 only (less memory and quicker warm-up under
+     * Guest RAM with the small kernel ({@code KERNEL=small}): the smallest measured to serve 8
+     * clients under load (make test-vm-memory); 96 and 128 MB run out of memory (docs/benchmarks.md).
+     */
+    public static final int SMALL_KERNEL_MEMORY_MB = 160;
+    /**
+     * JVM options for a small guest: a small heap, C1 only (less memory and quicker warm-up under
      * emulation), bounded metaspace, code cache and direct buffers.
      */
     static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-Xss512k", "-XX:TieredStopAtLevel=1",
@@ -72,17 +81,34 @@ public final class XenPackager {
     public static Result write(Path out, String name, List<Path> classPath, List<String> jvmOptions,
                                Map<String, String> keys, SortedSet<String> systemLibraries, Instant epoch,
                                Path kernelCache, Consumer<String> progress) throws IOException {
-        DebianKernel kernel = DebianKernel.fetch(kernelCache, progress);
+        Initramfs image = new Initramfs(epoch.getEpochSecond());
+        String kernelChoice = kernelChoice(keys, System.getenv());
+        Path vmlinuz;
+        String release;
+        List<String> modules;
+        if (kernelChoice.equals("small")) {
+            SmallKernel small = SmallKernel.fetch(kernelCache, progress);
+            vmlinuz = small.vmlinuz();
+            release = small.release();
+            modules = List.of(); // every driver is built in
+        } else {
+            DebianKernel kernel = DebianKernel.fetch(kernelCache, progress);
+            vmlinuz = kernel.vmlinuz();
+            release = kernel.release();
+            modules = new ModuleDependencies(kernel.modulesDep()).loadOrder(MODULES);
+            for (String module : modules) {
+                image.file("lib/modules/" + release + "/" + module, kernel.modules().resolve(module), 0644);
+            }
+        }
         Path dir = out.resolveSibling(out.getFileName() + "-xen");
         DebianKernel.deleteTree(dir);
         Files.createDirectories(dir);
 
-        Initramfs image = new Initramfs(epoch.getEpochSecond());
         for (String mountPoint : List.of("proc", "sys", "dev", "tmp", "etc")) {
             image.directory(mountPoint, 0755);
         }
         image.charDevice("dev/console", 0600, 5, 1);
-        image.tree(RUNTIME, VmRuntime.link(out.resolve("runtime"), kernelCache.resolveSibling("xen-runtimes"), progress));
+        image.tree(RUNTIME, VmRuntime.prepare(out.resolve("runtime"), kernelCache.resolveSibling("xen-runtimes"), progress));
         for (String library : systemLibraries) {
             // The real file at the path the loader asks for (Debian's /lib64 and /lib are links).
             image.file(library.substring(1), Path.of(library).toRealPath(), 0755);
@@ -112,10 +138,6 @@ public final class XenPackager {
         }
         addInitClasses(image);
 
-        List<String> modules = new ModuleDependencies(kernel.modulesDep()).loadOrder(MODULES);
-        for (String module : modules) {
-            image.file("lib/modules/" + kernel.release() + "/" + module, kernel.modules().resolve(module), 0644);
-        }
         image.text("etc/morgana/" + Init.MODULES, String.join("\n", modules) + "\n");
         image.text("etc/morgana/" + Init.DISKS, disks.isEmpty() ? "" : String.join("\n", disks) + "\n");
         StringBuilder keyFile = new StringBuilder("# configured by make configure; compiled into Main\n");
@@ -124,23 +146,42 @@ public final class XenPackager {
         image.text(INIT_ARGS.substring(1), initArgs(jvmOptions, classPath));
 
         Path kernelCopy = dir.resolve("vmlinuz");
-        Files.copy(kernel.vmlinuz(), kernelCopy, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(vmlinuz, kernelCopy, StandardCopyOption.REPLACE_EXISTING);
         Path initramfs = dir.resolve(INITRAMFS);
         try (var stream = Files.newOutputStream(initramfs)) {
             image.writeXz(stream);
         }
         String port = keys.getOrDefault("PORT", "8080");
+        int memoryMb = kernelChoice.equals("small") ? SMALL_KERNEL_MEMORY_MB : MEMORY_MB;
         String disk = disks.isEmpty() ? null : Path.of(disks.getFirst()).getFileName().toString();
         Path xl = dir.resolve(name + ".xl");
-        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk), StandardCharsets.UTF_8);
+        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk, memoryMb), StandardCharsets.UTF_8);
         Path qemu = dir.resolve("run-qemu.sh");
-        Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk), StandardCharsets.UTF_8);
+        Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk, memoryMb), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
-        progress.accept("xen: kernel " + kernel.release() + " (" + Files.size(kernelCopy) / 1024 + " KiB), initramfs "
+        progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), initramfs "
                 + Files.size(initramfs) / 1024 + " KiB with modules "
-                + String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList()));
+                + (modules.isEmpty() ? "none (built in)" : String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList())));
         progress.accept("xen: built " + dir + ": " + qemu + " boots it under QEMU, xl create " + xl + " under Xen");
         return new Result(dir, kernelCopy, initramfs, xl, qemu);
+    }
+
+    /**
+     * The kernel to package: {@code cloud} (Debian's cloud kernel, drivers as modules; the default)
+     * or {@code small} ({@link SmallKernel}, built from source once). The {@code KERNEL} key if the
+     * configuration sets one (www's is empty by default), else the environment's {@code MORGANA_KERNEL}.
+     */
+    static String kernelChoice(Map<String, String> keys, Map<String, String> environment) {
+        String choice = keys.getOrDefault("KERNEL", "");
+        if (choice.isEmpty()) { // not chosen by the configuration
+            choice = environment.getOrDefault("MORGANA_KERNEL", "");
+        }
+        return switch (choice) {
+            case "", "cloud" -> "cloud";
+            case "small" -> "small";
+            default -> throw new IllegalArgumentException("unknown kernel '" + choice
+                    + "' (KERNEL or MORGANA_KERNEL): accepted values are cloud and small");
+        };
     }
 
     /** The java launcher's argument file: init is the java binary, the kernel passes it @this file. */

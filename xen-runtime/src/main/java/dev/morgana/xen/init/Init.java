@@ -141,7 +141,7 @@ public final class Init {
                 loaded.add(name + "(" + e.getMessage().replaceFirst(".*: ", "") + ")");
             }
         }
-        log("init: modules " + String.join(" ", loaded));
+        log("init: modules " + (loaded.isEmpty() ? "none (the kernel has its drivers built in)" : String.join(" ", loaded)));
     }
 
     private static String waitForNic() throws IOException, InterruptedException {

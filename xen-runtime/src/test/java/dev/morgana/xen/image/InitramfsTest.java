@@ -89,6 +89,11 @@ class InitramfsTest {
         byte[] xz = sample().xzBytes();
         // Stream header: magic, then flags 00 01 (CRC32 check; the kernel's decoder has no CRC64).
         assertArrayEquals(new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 0, 1}, java.util.Arrays.copyOf(xz, 8));
+        // Block header (after the 12-byte stream header): size, flags (two filters), then the x86
+        // BCJ filter (id 4, no properties) and LZMA2 (id 0x21, one property byte: the dictionary,
+        // which the kernel allocates while unpacking). 16 encodes 1 MiB: 2 << (16 / 2 + 11).
+        assertArrayEquals(new byte[] {0x01, 0x04, 0x00, 0x21, 0x01, 16}, java.util.Arrays.copyOfRange(xz, 13, 19));
+        assertEquals(1 << 20, Initramfs.XZ_DICTIONARY);
     }
 
     @Test
