@@ -37,7 +37,9 @@ public record SmallKernel(Path vmlinuz, String release) {
      *
      * @param cache the kernel cache folder (build/xen-kernel)
      */
-    public static SmallKernel fetch(Path cache, Consumer<String> progress) throws IOException {
+    public static SmallKernel fetch(Path cacheDir, Consumer<String> progress) throws IOException {
+        // absolute: the script runs with the cache as its working directory
+        Path cache = cacheDir.toAbsolutePath();
         byte[] script = resource(SCRIPT);
         byte[] fragment = resource(FRAGMENT);
         Path dir = cache.resolve("small-" + cacheKey(script, fragment));
