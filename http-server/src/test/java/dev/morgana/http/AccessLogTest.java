@@ -42,17 +42,7 @@ class AccessLogTest {
     void theTimeIsFormattedOncePerSecondAndFollowsTheClock() {
         java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
                 new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-24T23:59:59.100Z"));
-        dev.morgana.types.Clock clock = new dev.morgana.types.Clock() {
-            @Override
-            public java.time.Instant now() {
-                return now.get();
-            }
-
-            @Override
-            public long monotonicNanos() {
-                return 0;
-            }
-        };
+        dev.morgana.types.Clock clock = TestSupport.wallClock(now);
         TestSupport.ListConsole console = new TestSupport.ListConsole();
         AccessLog log = new AccessLog(console, clock);
         String first = log.time();

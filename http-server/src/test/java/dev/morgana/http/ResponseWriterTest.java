@@ -67,17 +67,7 @@ class ResponseWriterTest {
     @Test
     void dateIsFormattedOncePerSecond() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T03:35:57.100Z"));
-        Clock clock = new Clock() {
-            @Override
-            public Instant now() {
-                return now.get();
-            }
-
-            @Override
-            public long monotonicNanos() {
-                return 0;
-            }
-        };
+        Clock clock = TestSupport.wallClock(now);
         DateHeader date = new DateHeader(clock);
         byte[] first = date.line();
         assertEquals(TestSupport.DATE, new String(first, StandardCharsets.US_ASCII));
@@ -144,17 +134,7 @@ class ResponseWriterTest {
     @Test
     void preparedHeadsCarryTheDateOfTheirSecond() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T03:35:57.900Z"));
-        Clock clock = new Clock() {
-            @Override
-            public Instant now() {
-                return now.get();
-            }
-
-            @Override
-            public long monotonicNanos() {
-                return 0;
-            }
-        };
+        Clock clock = TestSupport.wallClock(now);
         ResponseWriter w = new ResponseWriter(new DateHeader(clock), HttpOptions.SECURITY_HEADERS);
         HttpFields fields = HttpFields.of("Content-Type", "text/html");
         String before = text(w.head(200, fields, 5, ResponseWriter.Connection.PERSISTENT));

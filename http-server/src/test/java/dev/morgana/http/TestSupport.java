@@ -35,6 +35,21 @@ final class TestSupport {
         }
     };
 
+    /** Wall time read from {@code now}, which the test moves; monotonic time stands still at 0. */
+    static Clock wallClock(java.util.concurrent.atomic.AtomicReference<Instant> now) {
+        return new Clock() {
+            @Override
+            public Instant now() {
+                return now.get();
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return 0;
+            }
+        };
+    }
+
     /** A console that keeps its lines. */
     static final class ListConsole implements Console {
         final List<String> lines = new CopyOnWriteArrayList<>();
