@@ -17,9 +17,8 @@ htdocs=$root/htdocs-example/target/htdocs
 
 [ "$(id -u)" -eq 0 ] || { echo "error: make bench-direct needs root (TAP device, namespace, veth pair)" >&2; exit 1; }
 [ -e /dev/net/tun ] || { echo "error: no /dev/net/tun: this system has no TUN/TAP driver" >&2; exit 1; }
-if ! command -v wrk >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
-fi
+. "$root/scripts/bench-lib.sh"
+bench_need bench-direct wrk
 
 suffix=$(printf '%06x' $((RANDOM * 32768 + RANDOM)))
 tap=mgbd$suffix           # host side 10.213.0.1, the NET=direct appliance 10.213.0.2

@@ -1,5 +1,6 @@
-# Shared by scripts/bench.sh and scripts/bench-tls.sh (sourced, not run): tool installation,
-# the scratch folder with its clean-up, and the nginx configuration both benchmarks compare with.
+# Shared by the benchmark scripts (sourced, not run): tool installation (bench.sh, bench-tls.sh,
+# bench-direct.sh), the scratch folder with its clean-up, and the nginx configuration bench.sh and
+# bench-tls.sh compare with.
 
 # Installs the named Debian packages' commands when missing (as root), else stops with a hint.
 bench_need() { # target tools...
