@@ -1,5 +1,6 @@
 package dev.morgana.tcpip.socket;
 
+import dev.morgana.types.AcceptLoop;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import dev.morgana.types.Ipv4Address;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -112,20 +112,8 @@ final class SocketTcpv4 implements SelectableTcpv4 {
         }
 
         void acceptLoop() {
-            while (server.isOpen()) {
-                SocketChannel channel;
-                try {
-                    channel = server.accept();
-                } catch (ClosedChannelException e) {
-                    return;
-                } catch (IOException e) {
-                    // Typically EMFILE: report, then keep accepting once descriptors free up.
-                    console.log("tcp: accept on port " + port + " failed: " + e.getMessage());
-                    pause();
-                    continue;
-                }
-                Thread.ofVirtual().name("tcp-" + port + "-conn").start(() -> serve(channel));
-            }
+            AcceptLoop.run(server, console, "tcp: accept on port " + port,
+                    channel -> Thread.ofVirtual().name("tcp-" + port + "-conn").start(() -> serve(channel)));
         }
 
         private void serve(SocketChannel channel) {
@@ -150,14 +138,6 @@ final class SocketTcpv4 implements SelectableTcpv4 {
                     // already gone
                 }
                 return null;
-            }
-        }
-
-        private static void pause() {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
 
