@@ -117,7 +117,7 @@ final class SocketTcpv4 implements SelectableTcpv4 {
         }
 
         private void serve(SocketChannel channel) {
-            try (SocketFlow flow = openFlow(channel)) {
+            try (Flow flow = openFlow(channel)) {
                 if (flow != null) {
                     handler.handle(flow);
                 }
@@ -126,10 +126,9 @@ final class SocketTcpv4 implements SelectableTcpv4 {
             }
         }
 
-        private static SocketFlow openFlow(SocketChannel channel) {
+        private Flow openFlow(SocketChannel channel) {
             try {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                return new SocketFlow(channel);
+                return adopt(channel);
             } catch (IOException e) {
                 // The peer left before we looked at it: nothing to serve.
                 try {
