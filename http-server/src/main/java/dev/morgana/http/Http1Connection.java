@@ -55,8 +55,8 @@ final class Http1Connection {
     }
 
     /**
-     * Takes over a connection from the selector loop: {@code input} holds bytes already read
-     * and not yet consumed (they are parsed first), which must fit the buffer's limit.
+     * Takes over a connection from the selector loop: {@code bytes[from, to)} are bytes already
+     * read and not yet consumed (they are parsed first), which must fit the buffer's limit.
      */
     Http1Connection withInput(byte[] bytes, int from, int to) {
         input.load(bytes, from, to);
