@@ -78,7 +78,7 @@ final class LoopServer {
         }
 
         private void accept() {
-            AcceptLoop.run(server, console, "http: accept", this::deal);
+            AcceptLoop.run(server, console::log, "http: accept", this::deal);
         }
 
         /** Gives an accepted connection to the next loop, round-robin, or refuses it (503). */

@@ -21,19 +21,20 @@ public final class AcceptLoop {
 
     private AcceptLoop() {}
 
-    /** {@link #run(ServerSocketChannel, Console, String, Time, Consumer)} with real sleeping. */
-    public static void run(ServerSocketChannel server, Console console, String what,
+    /** {@link #run(ServerSocketChannel, Consumer, String, Time, Consumer)} with real sleeping. */
+    public static void run(ServerSocketChannel server, Consumer<String> log, String what,
                            Consumer<SocketChannel> accepted) {
-        run(server, console, what, Time.system(), accepted);
+        run(server, log, what, Time.system(), accepted);
     }
 
     /**
      * Accepts connections from {@code server}, in blocking mode, and gives each to
      * {@code accepted} on the calling thread, until the channel is closed (returns then). A
-     * failed accept is logged as "{@code what} failed: reason" and followed by a pause of
-     * {@link #BACKOFF} on {@code time}. An interrupt ends the loop: it closes the channel.
+     * failed accept is reported to {@code log} (typically a {@link Console}'s) as
+     * "{@code what} failed: reason", then followed by a pause of {@link #BACKOFF} on
+     * {@code time}. An interrupt ends the loop: the next accept closes the channel.
      */
-    public static void run(ServerSocketChannel server, Console console, String what, Time time,
+    public static void run(ServerSocketChannel server, Consumer<String> log, String what, Time time,
                            Consumer<SocketChannel> accepted) {
         while (server.isOpen()) {
             SocketChannel channel;
@@ -42,7 +43,7 @@ public final class AcceptLoop {
             } catch (ClosedChannelException e) {
                 return; // closed, also by an interrupt (ClosedByInterruptException)
             } catch (IOException e) {
-                console.log(what + " failed: " + e.getMessage());
+                log.accept(what + " failed: " + e.getMessage());
                 pause(time);
                 continue;
             }

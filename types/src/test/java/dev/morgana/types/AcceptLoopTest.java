@@ -88,37 +88,20 @@ class AcceptLoopTest {
         protected void implConfigureBlocking(boolean block) {}
     }
 
-    private static final class Lines implements Console {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void log(String line) {
-            lines.add(line);
-        }
-
-        @Override
-        public String name() {
-            return "lines";
-        }
-
-        @Override
-        public void close() {}
-    }
-
     @Test
     void failedAcceptsAreReportedAndPausedAndTheLoopGoesOnUntilTheChannelCloses() throws IOException {
         try (SocketChannel first = SocketChannel.open(); SocketChannel second = SocketChannel.open()) {
             ScriptedServer server = new ScriptedServer(List.of(first, new IOException("Too many open files"),
                     new IOException("Too many open files"), second));
-            Lines console = new Lines();
+            List<String> log = new CopyOnWriteArrayList<>();
             List<Duration> pauses = new ArrayList<>();
             List<SocketChannel> accepted = new ArrayList<>();
 
-            AcceptLoop.run(server, console, "tcp: accept on port 80", pauses::add, accepted::add);
+            AcceptLoop.run(server, log::add, "tcp: accept on port 80", pauses::add, accepted::add);
 
             assertEquals(List.of(first, second), accepted);
             assertEquals(List.of("tcp: accept on port 80 failed: Too many open files",
-                    "tcp: accept on port 80 failed: Too many open files"), console.lines);
+                    "tcp: accept on port 80 failed: Too many open files"), log);
             assertEquals(List.of(AcceptLoop.BACKOFF, AcceptLoop.BACKOFF), pauses);
             assertFalse(server.isOpen());
         }
@@ -128,10 +111,10 @@ class AcceptLoopTest {
     void anInterruptDuringThePauseIsKeptSoTheNextAcceptEndsTheLoop() throws Exception {
         ScriptedServer server = new ScriptedServer(List.of(new IOException("Too many open files"),
                 new IOException("never reached")));
-        Lines console = new Lines();
+        List<String> log = new CopyOnWriteArrayList<>();
         boolean[] interrupted = {false};
         Thread loop = Thread.ofVirtual().start(() -> {
-            AcceptLoop.run(server, console, "http: accept", d -> {
+            AcceptLoop.run(server, log::add, "http: accept", d -> {
                 throw new InterruptedException();
             }, c -> {
                 throw new AssertionError("nothing to accept");
@@ -140,7 +123,7 @@ class AcceptLoopTest {
         });
         loop.join();
         assertTrue(interrupted[0], "the interrupt is not swallowed");
-        assertEquals(List.of("http: accept failed: Too many open files"), console.lines);
+        assertEquals(List.of("http: accept failed: Too many open files"), log);
         assertFalse(server.isOpen());
     }
 
@@ -149,7 +132,7 @@ class AcceptLoopTest {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress("127.0.0.1", 0));
             List<SocketChannel> accepted = new CopyOnWriteArrayList<>();
-            Thread loop = Thread.ofVirtual().start(() -> AcceptLoop.run(server, new Lines(), "test: accept",
+            Thread loop = Thread.ofVirtual().start(() -> AcceptLoop.run(server, log -> {}, "test: accept",
                     c -> {
                         accepted.add(c);
                         if (accepted.size() == 2) {

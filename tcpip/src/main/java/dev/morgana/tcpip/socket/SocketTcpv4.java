@@ -112,7 +112,7 @@ final class SocketTcpv4 implements SelectableTcpv4 {
         }
 
         void acceptLoop() {
-            AcceptLoop.run(server, console, "tcp: accept on port " + port,
+            AcceptLoop.run(server, console::log, "tcp: accept on port " + port,
                     channel -> Thread.ofVirtual().name("tcp-" + port + "-conn").start(() -> serve(channel)));
         }
 
