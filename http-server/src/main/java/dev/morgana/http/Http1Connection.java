@@ -25,8 +25,6 @@ final class Http1Connection {
     private static final String TEXT = Exchange.TEXT;
     private static final int LINGER_BYTES = 64 * 1024;
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
-    /** The usual buffer size: most request heads are far smaller. */
-    private static final int READ_SIZE = 4096;
     /**
      * The output buffer's size: a head and a body up to this size together are sent with one
      * write. Off-heap, so the kernel reads it without the JDK's intermediate copy.
@@ -41,15 +39,9 @@ final class Http1Connection {
     private final Console console;
     private final Watchdog.Timer timer;
     private final RequestParser parser;
-    /** Input buffer: small while heads are, grown up to {@link #maxBuffer} for large heads. */
-    private byte[] buf;
-    private final int maxBuffer;
+    private final InputWindow input;
     /** Output buffer for whole small responses; allocated at the first response. */
     private ByteBuffer out;
-    /** A view of {@link #buf} to read into, made again when the buffer is replaced. */
-    private ByteBuffer in;
-    private int start;
-    private int end;
 
     Http1Connection(Flow flow, Exchange exchange, HttpOptions options, Console console, Watchdog.Timer timer) {
         this.flow = flow;
@@ -59,25 +51,15 @@ final class Http1Connection {
         this.console = console;
         this.timer = timer;
         this.parser = new RequestParser(options);
-        this.maxBuffer = parser.maxHeadBytes() + READ_SIZE;
-        this.buf = new byte[Math.min(READ_SIZE, maxBuffer)];
+        this.input = new InputWindow(parser.maxHeadBytes());
     }
 
     /**
-     * Takes over a connection from the selector loop: {@code input} holds bytes already read
-     * and not yet consumed (they are parsed first), which must fit the buffer's limit.
+     * Takes over a connection from the selector loop: {@code bytes[from, to)} are bytes already
+     * read and not yet consumed (they are parsed first), which must fit the buffer's limit.
      */
-    Http1Connection withInput(byte[] input, int from, int to) {
-        int n = to - from;
-        if (n > maxBuffer) {
-            throw new IllegalArgumentException("more buffered input than a request head may hold");
-        }
-        if (n > buf.length) {
-            buf = new byte[Math.min(maxBuffer, Math.max(n, READ_SIZE))];
-        }
-        System.arraycopy(input, from, buf, 0, n);
-        start = 0;
-        end = n;
+    Http1Connection withInput(byte[] bytes, int from, int to) {
+        input.load(bytes, from, to);
         return this;
     }
 
@@ -125,10 +107,10 @@ final class Http1Connection {
 
     /** Serves one request; false when the connection must end. */
     private boolean serveOne() throws IOException {
-        boolean started = start < end;
+        boolean started = !input.isEmpty();
         timer.arm(started ? options.headerTimeout() : options.idleTimeout());
         ParseResult result;
-        while ((result = parser.parse(buf, start, end - start)) instanceof ParseResult.NeedMore) {
+        while ((result = parser.parse(input.array(), input.start(), input.available())) instanceof ParseResult.NeedMore) {
             if (!fill()) {
                 return false;
             }
@@ -143,7 +125,7 @@ final class Http1Connection {
                 yield false;
             }
             case ParseResult.Complete(RequestHead head, int length) -> {
-                start += length;
+                input.consume(length);
                 Violation bodyError = expectation(head);
                 if (bodyError == null) {
                     bodyError = skipBody(head.framing());
@@ -302,7 +284,7 @@ final class Http1Connection {
             case RequestHead.Fixed(long length) -> length > 0 && length <= options.maxBodyBytes();
             case RequestHead.Chunked c -> true;
         };
-        if (body && head.versionMinor() == 1 && start == end) {
+        if (body && head.versionMinor() == 1 && input.isEmpty()) {
             timer.arm(options.sendTimeout());
             flow.write(ByteBuffer.wrap(CONTINUE));
         }
@@ -319,18 +301,18 @@ final class Http1Connection {
                 }
                 long left = length;
                 while (left > 0) {
-                    if (start == end && !fill()) {
+                    if (input.isEmpty() && !fill()) {
                         throw new EOFException("body ended early");
                     }
-                    int take = (int) Math.min(left, end - start);
-                    start += take;
+                    int take = (int) Math.min(left, input.available());
+                    input.consume(take);
                     left -= take;
                 }
             }
             case RequestHead.Chunked c -> {
                 ChunkedBody body = new ChunkedBody(options.maxBodyBytes(), options.maxHeaderBytes());
                 while (true) {
-                    start += body.feed(buf, start, end - start);
+                    input.consume(body.feed(input.array(), input.start(), input.available()));
                     if (body.error() != null) {
                         return body.error();
                     }
@@ -346,37 +328,8 @@ final class Http1Connection {
         return null;
     }
 
-    /**
-     * Reads more bytes after those buffered; false at end of stream. Unconsumed bytes move to
-     * the front; the buffer doubles when they fill it (the parser's limits cap its size) and
-     * returns to its usual size once empty, so idle connections stay cheap.
-     */
+    /** Reads more bytes after those buffered (see {@link InputWindow}); false at end of stream. */
     private boolean fill() throws IOException {
-        if (start == end) {
-            start = 0;
-            end = 0;
-            if (buf.length > READ_SIZE) {
-                buf = new byte[READ_SIZE];
-            }
-        } else if (end == buf.length) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            end -= start;
-            start = 0;
-        }
-        if (end == buf.length) {
-            if (buf.length >= maxBuffer) {
-                throw new IllegalStateException("request head larger than the parser's limits");
-            }
-            buf = java.util.Arrays.copyOf(buf, Math.min(maxBuffer, buf.length * 2));
-        }
-        if (in == null || in.array() != buf) {
-            in = ByteBuffer.wrap(buf);
-        }
-        int n = flow.read(in.limit(buf.length).position(end));
-        if (n < 0) {
-            return false;
-        }
-        end += n;
-        return true;
+        return input.received(flow.read(input.room()));
     }
 }

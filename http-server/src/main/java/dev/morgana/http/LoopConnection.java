@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 
 /**
  * One connection served by a {@link SelectorLoop}: reads what epoll reports ready into its
@@ -26,20 +25,14 @@ import java.util.Arrays;
  */
 final class LoopConnection {
 
-    private static final int READ_SIZE = 4096;
-
     private final SelectorLoop loop;
     private final SocketChannel channel;
     /** The stack's flow over {@link #channel}: its remote address, and the connection once handed over. */
     private final Flow flow;
     private final LoopServer server;
     private final RequestParser parser;
-    private final int maxBuffer;
+    private final InputWindow input;
     private SelectionKey key;
-    private byte[] buf = new byte[READ_SIZE];
-    private ByteBuffer in = ByteBuffer.wrap(buf);
-    private int start;
-    private int end;
     /** Output the socket did not take yet, in order. */
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     /** A handler runs on a virtual thread for this connection's current request. */
@@ -57,7 +50,7 @@ final class LoopConnection {
         this.flow = flow;
         this.server = server;
         this.parser = new RequestParser(server.options());
-        this.maxBuffer = parser.maxHeadBytes() + READ_SIZE;
+        this.input = new InputWindow(parser.maxHeadBytes());
     }
 
     /** Registers with the loop's selector for reading and arms the idle deadline. */
@@ -98,10 +91,10 @@ final class LoopConnection {
         ByteBuffer out = loop.out();
         while (!busy && pending.isEmpty()) {
             armForRequest();
-            if (start == end) {
+            if (input.isEmpty()) {
                 break;
             }
-            ParseResult result = parser.parse(buf, start, end - start);
+            ParseResult result = parser.parse(input.array(), input.start(), input.available());
             if (result instanceof ParseResult.NeedMore) {
                 if (idle) { // the first bytes of a request: the client now has the header timeout
                     arm(server.options().headerTimeout().toNanos(), false);
@@ -117,7 +110,7 @@ final class LoopConnection {
                 handOver(null, null);
                 return;
             }
-            start += length;
+            input.consume(length);
             armed = false;
             HttpResponse response = server.exchange().answer(head, target, flow.remote(), true);
             if (response == null) {
@@ -218,42 +211,15 @@ final class LoopConnection {
         return false;
     }
 
-    /** Reads more bytes after those buffered; false at end of stream. Mirrors Http1Connection's buffer policy. */
+    /** Reads more bytes after those buffered (see {@link InputWindow}); false at end of stream. */
     private boolean fill() throws IOException {
-        if (start == end) {
-            start = 0;
-            end = 0;
-            if (buf.length > READ_SIZE) {
-                setBuffer(new byte[READ_SIZE]);
-            }
-        } else if (end == buf.length) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            end -= start;
-            start = 0;
-        }
-        if (end == buf.length) {
-            if (buf.length >= maxBuffer) {
-                throw new IllegalStateException("request head larger than the parser's limits");
-            }
-            setBuffer(Arrays.copyOf(buf, Math.min(maxBuffer, buf.length * 2)));
-        }
-        int n = channel.read(in.limit(buf.length).position(end));
-        if (n < 0) {
-            return false;
-        }
-        end += n;
-        return true;
-    }
-
-    private void setBuffer(byte[] b) {
-        buf = b;
-        in = ByteBuffer.wrap(b);
+        return input.received(channel.read(input.room()));
     }
 
     /** Arms the idle or header deadline once per request, as Http1Connection does. */
     private void armForRequest() {
         if (!armed) {
-            boolean waiting = start == end;
+            boolean waiting = input.isEmpty();
             arm((waiting ? server.options().idleTimeout() : server.options().headerTimeout()).toNanos(), waiting);
         }
     }
@@ -307,8 +273,8 @@ final class LoopConnection {
         closed = true;
         key.cancel();
         ByteBuffer[] output = pending.toArray(ByteBuffer[]::new);
-        byte[] input = Arrays.copyOfRange(buf, start, end);
-        loop.handOver(this, () -> server.takeOver(channel, flow, input, output, head, reply));
+        byte[] unconsumed = input.unconsumed();
+        loop.handOver(this, () -> server.takeOver(channel, flow, unconsumed, output, head, reply));
     }
 
     /** Whether the connection's deadline has passed at {@code now}. */

@@ -1,11 +1,11 @@
 package dev.morgana.http;
 
+import dev.morgana.types.AcceptLoop;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import dev.morgana.types.SelectableTcpv4;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -60,6 +60,8 @@ final class LoopServer {
         private final ServerSocketChannel server;
         private final SelectorLoop[] loops;
         private final Thread acceptor;
+        /** The loop the next connection goes to; the acceptor's alone. */
+        private int next;
 
         private Running(ServerSocketChannel server, int count, Duration tick) throws IOException {
             this.server = server;
@@ -76,34 +78,25 @@ final class LoopServer {
         }
 
         private void accept() {
-            int next = 0;
-            while (server.isOpen()) {
-                SocketChannel channel;
-                try {
-                    channel = server.accept();
-                } catch (ClosedChannelException e) {
-                    return;
-                } catch (IOException e) {
-                    // typically EMFILE: report, then keep accepting once descriptors free up
-                    console.log("http: accept failed: " + e.getMessage());
-                    pause();
-                    continue;
-                }
-                Flow flow;
-                try {
-                    flow = tcp.adopt(channel);
-                } catch (IOException e) {
-                    closeQuietly(channel); // the peer left before we looked at it
-                    continue;
-                }
-                if (!permits.tryAcquire()) {
-                    Thread.ofVirtual().name("http-refuse").start(() -> refuse(flow));
-                    continue;
-                }
-                SelectorLoop loop = loops[next];
-                next = (next + 1) % loops.length;
-                loop.execute(() -> loop.add(new LoopConnection(loop, channel, flow, LoopServer.this)));
+            AcceptLoop.run(server, console::log, "http: accept", this::deal);
+        }
+
+        /** Gives an accepted connection to the next loop, round-robin, or refuses it (503). */
+        private void deal(SocketChannel channel) {
+            Flow flow;
+            try {
+                flow = tcp.adopt(channel);
+            } catch (IOException e) {
+                closeQuietly(channel); // the peer left before we looked at it
+                return;
             }
+            if (!permits.tryAcquire()) {
+                Thread.ofVirtual().name("http-refuse").start(() -> refuse(flow));
+                return;
+            }
+            SelectorLoop loop = loops[next];
+            next = (next + 1) % loops.length;
+            loop.execute(() -> loop.add(new LoopConnection(loop, channel, flow, LoopServer.this)));
         }
 
         @Override
@@ -158,14 +151,6 @@ final class LoopServer {
             c.close();
         } catch (IOException ignored) {
             // released either way
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

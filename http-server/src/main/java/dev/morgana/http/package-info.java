@@ -17,6 +17,9 @@
  *   <li>{@code Http1Connection}: the blocking path, over any {@link dev.morgana.types.Flow} on
  *       its own virtual thread: keep-alive, pipelining (responses in request order), 400-then-close,
  *       request bodies read and dropped, Expect: 100-continue, streamed bodies, lingering close.</li>
+ *   <li>{@code InputWindow}: a connection's input buffer, one policy for both serving paths
+ *       below (4 KiB usually, compacted before it grows, doubled up to the largest head the
+ *       parser accepts plus one read, back to 4 KiB once consumed).</li>
  *   <li>{@code Watchdog}: the blocking path's timer, outside the parser: a virtual thread that
  *       closes a flow whose deadline (idle, header, send) passed, which unblocks its reader or
  *       writer.</li>

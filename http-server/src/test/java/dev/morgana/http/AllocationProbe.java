@@ -98,7 +98,8 @@ public final class AllocationProbe {
     private static void loopRounds(byte[] all, int requests, StaticSite site, HttpOptions options,
                                    com.sun.management.ThreadMXBean threads) throws Exception {
         TestSupport.ListConsole console = new TestSupport.ListConsole();
-        Http1Server server = new Http1Server(console, new NioTcp(), 0, options).withLoops(1);
+        var sockets = TestSupport.loopbackSockets(console);
+        Http1Server server = new Http1Server(console, sockets.tcpv4(), 0, options).withLoops(1);
         Thread serving = Thread.ofVirtual().start(() -> {
             try {
                 server.serve(site.handler());
@@ -147,6 +148,7 @@ public final class AllocationProbe {
         } finally {
             server.close();
             serving.join(Duration.ofSeconds(5));
+            sockets.close();
         }
     }
 }

@@ -325,21 +325,25 @@ class Http1ServerTest {
     @Test
     void serveReturnsWhenItsThreadIsInterruptedAndStopsListening() throws Exception {
         if (transport != TestSupport.Transport.BLOCKING) {
-            NioTcp sockets = new NioTcp();
-            Http1Server server = new Http1Server(new TestSupport.ListConsole(), sockets, 0, TestSupport.options());
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    server.serve(handler);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            int port = server.awaitPort(Duration.ofSeconds(5));
-            assertTrue(port > 0);
-            t.interrupt();
-            t.join(Duration.ofSeconds(5));
-            assertFalse(t.isAlive());
-            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> sockets.connect(null, port));
+            TestSupport.ListConsole console = new TestSupport.ListConsole();
+            // closed only after the check: closing the stack would close the port on its own
+            try (var sockets = TestSupport.loopbackSockets(console)) {
+                Http1Server server = new Http1Server(console, sockets.tcpv4(), 0, TestSupport.options());
+                Thread t = Thread.ofVirtual().start(() -> {
+                    try {
+                        server.serve(handler);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                int port = server.awaitPort(Duration.ofSeconds(5));
+                assertTrue(port > 0);
+                t.interrupt();
+                t.join(Duration.ofSeconds(5));
+                assertFalse(t.isAlive());
+                org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                        () -> sockets.tcpv4().connect(TestSupport.LOOPBACK, port));
+            }
             return;
         }
         FakeTcp tcp = new FakeTcp();

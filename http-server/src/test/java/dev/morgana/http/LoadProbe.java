@@ -23,7 +23,8 @@ public final class LoadProbe {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         MiniStore store = new MiniStore().put("index.html", "x".repeat(1024));
         TestSupport.ListConsole console = new TestSupport.ListConsole();
-        Http1Server server = new Http1Server(console, new NioTcp(), 0, HttpOptions.defaults().withAccessLog(false));
+        var sockets = TestSupport.loopbackSockets(console);
+        Http1Server server = new Http1Server(console, sockets.tcpv4(), 0, HttpOptions.defaults().withAccessLog(false));
         Thread serving = Thread.ofVirtual().start(() -> {
             try {
                 new StaticSite(console, store, server).run();
@@ -77,5 +78,6 @@ public final class LoadProbe {
                 done.get() / (double) seconds);
         server.close();
         serving.join();
+        sockets.close();
     }
 }

@@ -42,6 +42,7 @@ class LoopbackTest {
     private final MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("big.bin", big)
             .put("kept.bin", kept);
     private final TestSupport.ListConsole console = new TestSupport.ListConsole();
+    private final dev.morgana.tcpip.socket.SocketStackV4 sockets = TestSupport.loopbackSockets(console);
     private Http1Server server;
     private Thread thread;
     private int port;
@@ -50,7 +51,7 @@ class LoopbackTest {
     void start() throws Exception {
         HttpOptions options = HttpOptions.defaults().withAccessLog(false)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(2));
-        server = new Http1Server(console, new NioTcp(), 0, options).withLoops(loops);
+        server = new Http1Server(console, sockets.tcpv4(), 0, options).withLoops(loops);
         StaticSite site = new StaticSite(console, store, server);
         thread = Thread.ofVirtual().start(() -> {
             try {
@@ -67,6 +68,7 @@ class LoopbackTest {
     void stop() throws InterruptedException {
         server.close();
         thread.join(Duration.ofSeconds(5));
+        sockets.close();
     }
 
     @Test

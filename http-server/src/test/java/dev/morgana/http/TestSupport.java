@@ -1,8 +1,10 @@
 package dev.morgana.http;
 
+import dev.morgana.tcpip.socket.SocketStackV4;
 import dev.morgana.types.Clock;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
+import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.http.HttpHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,14 +15,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Fixed clock, recording console, a server over {@link FakeTcp}, and byte helpers. */
+/** Fixed clock, recording console, a server over {@link FakeTcp} or loopback sockets, and byte helpers. */
 final class TestSupport {
 
     static final Instant NOW = Instant.parse("2026-11-24T03:35:57Z");
     static final String DATE = "Date: Tue, 24 Nov 2026 03:35:57 GMT\r\n";
     static final String SECURITY = "X-Content-Type-Options: nosniff\r\nReferrer-Policy: strict-origin-when-cross-origin\r\n";
 
+    static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
+
     private TestSupport() {}
+
+    /**
+     * The appliance's own kernel-socket stack ({@code NET=socket}) bound to loopback: a
+     * {@link dev.morgana.types.SelectableTcpv4}, so servers over it run their selector loops
+     * unless told otherwise. The caller closes it.
+     */
+    static SocketStackV4 loopbackSockets(Console console) {
+        return new SocketStackV4(console, LOOPBACK);
+    }
 
     /** Wall time fixed at {@link #NOW}; monotonic time real (timeouts still work). */
     static final Clock FIXED = new Clock() {
@@ -103,7 +116,8 @@ final class TestSupport {
     static final class Running implements AutoCloseable {
         /** The in-memory stack of {@link Transport#BLOCKING}; null for the loops. */
         final FakeTcp tcp;
-        private final NioTcp sockets;
+        /** The loopback sockets of the loops; null for {@link Transport#BLOCKING}. */
+        private final SocketStackV4 sockets;
         final ListConsole console = new ListConsole();
         final Http1Server server;
         private final Thread thread;
@@ -121,8 +135,8 @@ final class TestSupport {
                 server = new Http1Server(console, tcp, 80, options);
             } else {
                 tcp = null;
-                sockets = new NioTcp();
-                server = new Http1Server(console, sockets, 0, options).withLoops(2);
+                sockets = loopbackSockets(console);
+                server = new Http1Server(console, sockets.tcpv4(), 0, options).withLoops(2);
             }
             thread = Thread.ofVirtual().start(() -> {
                 try {
@@ -139,7 +153,7 @@ final class TestSupport {
 
         /** A new client connection. */
         Flow connect() throws IOException {
-            return tcp != null ? tcp.connect() : sockets.connect(null, port);
+            return tcp != null ? tcp.connect() : sockets.tcpv4().connect(LOOPBACK, port);
         }
 
         /** The client's host as the server's access log shows it. */
@@ -154,6 +168,9 @@ final class TestSupport {
                 thread.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (sockets != null) {
+                sockets.close();
             }
         }
     }

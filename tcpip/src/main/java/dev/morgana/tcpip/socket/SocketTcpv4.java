@@ -1,5 +1,6 @@
 package dev.morgana.tcpip.socket;
 
+import dev.morgana.types.AcceptLoop;
 import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import dev.morgana.types.Ipv4Address;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -112,24 +112,12 @@ final class SocketTcpv4 implements SelectableTcpv4 {
         }
 
         void acceptLoop() {
-            while (server.isOpen()) {
-                SocketChannel channel;
-                try {
-                    channel = server.accept();
-                } catch (ClosedChannelException e) {
-                    return;
-                } catch (IOException e) {
-                    // Typically EMFILE: report, then keep accepting once descriptors free up.
-                    console.log("tcp: accept on port " + port + " failed: " + e.getMessage());
-                    pause();
-                    continue;
-                }
-                Thread.ofVirtual().name("tcp-" + port + "-conn").start(() -> serve(channel));
-            }
+            AcceptLoop.run(server, console::log, "tcp: accept on port " + port,
+                    channel -> Thread.ofVirtual().name("tcp-" + port + "-conn").start(() -> serve(channel)));
         }
 
         private void serve(SocketChannel channel) {
-            try (SocketFlow flow = openFlow(channel)) {
+            try (Flow flow = openFlow(channel)) {
                 if (flow != null) {
                     handler.handle(flow);
                 }
@@ -138,10 +126,9 @@ final class SocketTcpv4 implements SelectableTcpv4 {
             }
         }
 
-        private static SocketFlow openFlow(SocketChannel channel) {
+        private Flow openFlow(SocketChannel channel) {
             try {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                return new SocketFlow(channel);
+                return adopt(channel);
             } catch (IOException e) {
                 // The peer left before we looked at it: nothing to serve.
                 try {
@@ -150,14 +137,6 @@ final class SocketTcpv4 implements SelectableTcpv4 {
                     // already gone
                 }
                 return null;
-            }
-        }
-
-        private static void pause() {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
 
