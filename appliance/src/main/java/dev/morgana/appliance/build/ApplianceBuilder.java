@@ -52,9 +52,13 @@ public final class ApplianceBuilder {
      * cleaner when its classes initialise; otherwise, with native access enabled, Netty 4.2
      * links malloc and free through FFM at start, which cost about 150 ms of start-up for a
      * feature the appliance never uses (measured with -Xlog:class+load, docs/benchmarks.md).
+     * {@code jdk.pollerMode=1} gives virtual threads' blocking I/O platform poller threads: the
+     * default virtual-thread pollers are named through a VarHandle when the first accept blocks,
+     * which spins six method-handle classes (no AOT cache holds them) before the first request.
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-            "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+            "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+            "-Djdk.pollerMode=1");
 
     private ApplianceBuilder() {}
 
