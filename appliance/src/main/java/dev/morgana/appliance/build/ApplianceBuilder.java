@@ -55,10 +55,12 @@ public final class ApplianceBuilder {
      * {@code jdk.pollerMode=1} gives virtual threads' blocking I/O platform poller threads: the
      * default virtual-thread pollers are named through a VarHandle when the first accept blocks,
      * which spins six method-handle classes (no AOT cache holds them) before the first request.
+     * Naming the selector provider (Linux's, the JDK's default there) spares the first
+     * {@code ServerSocketChannel.open} a service-loader search of the runtime image and the jar.
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
             "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-            "-Djdk.pollerMode=1");
+            "-Djdk.pollerMode=1", "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider");
 
     private ApplianceBuilder() {}
 
