@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,11 @@ import java.util.zip.ZipEntry;
  * interpreted. The merged jar answers exactly as the class path did: for a name held by
  * several jars the first jar's entry wins, except the service files under
  * {@code META-INF/services/}, whose lines are joined in class-path order (a class path offers
- * every jar's providers). Signed jars stay apart, after the merged one, since their signatures
- * cover their own entries; the jars' manifests and {@code module-info} classes (ignored on a
- * class path) are left out, and the merged jar is marked Multi-Release if one of its inputs was.
+ * every jar's providers). Signed jars (Bouncy Castle's) are merged too, without their
+ * signature files: the JDK's AOT cache skips every class of a signed jar, and loading one
+ * checks its digest; OpenJDK does not require a security provider's jar to be signed. The
+ * jars' manifests and {@code module-info} classes (ignored on a class path) are left out, and
+ * the merged jar is marked Multi-Release if one of its inputs was.
  */
 public final class ClassPathMerger {
 
@@ -38,24 +39,17 @@ public final class ClassPathMerger {
     private ClassPathMerger() {}
 
     /**
-     * Writes the unsigned jars of {@code classPath} into {@code merged} (which may be one of
-     * them) and deletes the others.
+     * Writes the jars of {@code classPath} into {@code merged} (which may be one of them) and
+     * deletes the others.
      *
      * @param stored entry names written uncompressed, so they can be read in place (the store)
-     * @return the new class path: {@code merged}, then the signed jars in their order
+     * @return the new class path: {@code merged} alone
      */
     public static List<Path> merge(List<Path> classPath, Path merged, Set<String> stored) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         Map<String, ByteArrayOutputStream> services = new LinkedHashMap<>();
-        List<Path> signed = new ArrayList<>();
-        List<Path> absorbed = new ArrayList<>();
         boolean multiRelease = false;
         for (Path jar : classPath) {
-            if (JarShrinker.isSigned(jar)) {
-                signed.add(jar);
-                continue;
-            }
-            absorbed.add(jar);
             try (JarFile file = new JarFile(jar.toFile(), false)) {
                 Manifest manifest = file.getManifest();
                 multiRelease |= manifest != null
@@ -86,21 +80,29 @@ public final class ClassPathMerger {
         Path temporary = merged.resolveSibling(merged.getFileName() + ".merging");
         DeterministicJar.write(temporary, entries, new TreeSet<>(stored));
         Files.move(temporary, merged, StandardCopyOption.REPLACE_EXISTING);
-        for (Path jar : absorbed) {
+        for (Path jar : classPath) {
             if (!jar.equals(merged)) {
                 Files.delete(jar);
             }
         }
-        List<Path> result = new ArrayList<>();
-        result.add(merged);
-        result.addAll(signed);
-        return List.copyOf(result);
+        return List.of(merged);
     }
 
-    /** Entries a class path never reads from a jar: its manifest, index and module descriptor. */
+    /**
+     * Entries left out: a jar's manifest, index and signature files (which would not match the
+     * merged jar), and module descriptors (a class path ignores them).
+     */
     private static boolean leftOut(String name) {
-        return name.equals(JarFile.MANIFEST_NAME) || name.equals("META-INF/INDEX.LIST")
-                || name.equals("module-info.class") || name.endsWith("/module-info.class");
+        if (name.equals(JarFile.MANIFEST_NAME) || name.equals("META-INF/INDEX.LIST")
+                || name.equals("module-info.class") || name.endsWith("/module-info.class")) {
+            return true;
+        }
+        if (name.startsWith("META-INF/") && name.indexOf('/', "META-INF/".length()) < 0) {
+            String upper = name.toUpperCase(java.util.Locale.ROOT);
+            return upper.endsWith(".SF") || upper.endsWith(".RSA") || upper.endsWith(".DSA") || upper.endsWith(".EC")
+                    || upper.startsWith("META-INF/SIG-");
+        }
+        return false;
     }
 
     private static byte[] read(JarFile file, ZipEntry e, Path jar) throws IOException {

@@ -106,17 +106,18 @@ class ClassPathMergerTest {
     }
 
     @Test
-    void signedJarsStayApartAfterTheMergedOne() throws IOException {
+    void signedJarsAreMergedWithoutTheirSignatures() throws IOException {
         Path signed = jar("signed.jar", Map.of("s/S.class", "signed", "META-INF/SIGNER.SF", "sig",
-                "META-INF/SIGNER.RSA", "block"));
-        Path plain = jar("plain.jar", Map.of("p/P.class", "plain"));
+                "META-INF/SIGNER.RSA", "block", "META-INF/LICENSE.txt", "licence"));
         Path app = jar("app.jar", Map.of("Main.class", "main"));
-        assertEquals(List.of(app, signed), ClassPathMerger.merge(List.of(signed, plain, app), app, Set.of()));
-        assertTrue(Files.exists(signed));
-        assertFalse(Files.exists(plain));
+        assertEquals(List.of(app), ClassPathMerger.merge(List.of(signed, app), app, Set.of()));
+        assertFalse(Files.exists(signed));
         try (JarFile jar = new JarFile(app.toFile())) {
-            assertNull(jar.getEntry("s/S.class"));
-            assertEquals("plain", text(jar, "p/P.class"));
+            assertEquals("signed", text(jar, "s/S.class"));
+            assertEquals("licence", text(jar, "META-INF/LICENSE.txt"));
+            assertNull(jar.getEntry("META-INF/SIGNER.SF"));
+            assertNull(jar.getEntry("META-INF/SIGNER.RSA"));
         }
+        assertFalse(JarShrinker.isSigned(app));
     }
 }
