@@ -37,8 +37,8 @@ import javax.tools.ToolProvider;
 /**
  * {@code make build}: turns a configured appliance folder ({@code appliance.manifest} and
  * {@code src/Main.java}) into a runnable one: {@code lib/NAME-app.jar} holds the Main, its data
- * and the classes of exactly the modules it needs, merged into one jar (signed third-party jars
- * stay beside it), {@code bin/NAME} launches it.
+ * and the classes of exactly the modules and libraries it needs, merged into one jar;
+ * {@code bin/NAME} launches it.
  */
 public final class ApplianceBuilder {
 
@@ -140,9 +140,7 @@ public final class ApplianceBuilder {
         classPath = dropUnreachedLibraries(classPath, reach, modules, progress);
         // One jar starts faster than several (each is opened and its directory read at start).
         classPath = ClassPathMerger.merge(classPath, appJar, stored);
-        progress.accept("app: class path merged into " + out.relativize(appJar) + " ("
-                + Files.size(appJar) / 1024 + " KiB)" + (classPath.size() > 1 ? " and " + (classPath.size() - 1)
-                + " signed jar(s)" : ""));
+        progress.accept("app: class path merged into " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
 
         RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
         SortedSet<String> jdkModules = reach.jdkModules();
@@ -163,7 +161,9 @@ public final class ApplianceBuilder {
             progress.accept("aot: no training run (" + untrainable + "); the appliance starts without an AOT cache");
         } else if (train) {
             String port = manifest.keys().get("PORT");
-            AotTrainer.train(out, name, command, port == null ? 0 : Integer.parseInt(port), progress);
+            String tlsPort = "on".equals(manifest.keys().get("TLS")) ? manifest.keys().get("TLS_PORT") : null;
+            AotTrainer.train(out, name, command, port == null ? 0 : Integer.parseInt(port),
+                    tlsPort == null ? 0 : Integer.parseInt(tlsPort), progress);
         }
         Path launcher = writeLauncher(out, name, classPath);
         Path tarball = out.resolveSibling(out.getFileName() + ".tar.gz");
