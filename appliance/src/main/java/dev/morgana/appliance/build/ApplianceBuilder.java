@@ -318,8 +318,8 @@ public final class ApplianceBuilder {
                 #!/bin/sh
                 # Runs the "%1$s" appliance on its own runtime. Written by `make build`; keys were fixed by `make configure`.
                 case "$0" in */*) bin="${0%%/*}" ;; *) bin=. ;; esac # as dirname, without starting it
-                here=$(cd "$bin/.." && pwd)
-                cd "$here" || exit 1
+                cd "$bin/.." || exit 1
+                here=$PWD # set by cd: no subshell to start
                 aot=
                 if [ -f "cache/%1$s.aot" ]; then aot="-XX:AOTCache=cache/%1$s.aot"; fi
                 exec runtime/bin/java %2$s $aot -Dmorgana.home="$here" -cp "%3$s" Main "$@"
