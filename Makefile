@@ -246,3 +246,14 @@ test-vm-memory: deps vm-kernel
 	@MORGANA_KERNEL=small $(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/vm-memory/www
 	@MEMORY=$(VM_MEMORY) xen-runtime/src/test/vm/serve-under-load.sh build/vm-memory/www-xen \
 	    htdocs-example/target/htdocs $(VM_LOAD_SECONDS)
+
+# ---- start-up over HTTPS ----
+.PHONY: bench-startup-tls
+# As bench-startup, for the first 200 over HTTPS: the www appliance with TLS=on (its development
+# certificate), HTTPS on BENCH_PORT + 1; each poll is a TLS handshake trusting that certificate.
+bench-startup-tls: $(JARS_STAMP)
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli configure --app www --out build/bench-tls/www \
+	    PORT=$(BENCH_PORT) TLS=on TLS_PORT=$$(($(BENCH_PORT) + 1)) >/dev/null
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/bench-tls/www
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.bench.StartupBench build/bench-tls/www \
+	    $$(($(BENCH_PORT) + 1)) $(RUNS) --tls

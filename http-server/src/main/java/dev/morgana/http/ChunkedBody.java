@@ -7,7 +7,7 @@ package dev.morgana.http;
  * no control characters and are bounded, every line ends in CRLF, data is followed by CRLF,
  * and the total size and the trailer section are bounded.
  */
-final class ChunkedBody {
+final class ChunkedBody implements BodyReader {
 
     private enum State { SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER, TRAILER_LF, DONE }
 
@@ -36,12 +36,14 @@ final class ChunkedBody {
     }
 
     /** True once the last chunk and the trailer section have been read. */
-    boolean done() {
+    @Override
+    public boolean done() {
         return state == State.DONE;
     }
 
     /** Why the body was refused, or null. */
-    Violation error() {
+    @Override
+    public Violation error() {
         return error;
     }
 
@@ -49,7 +51,8 @@ final class ChunkedBody {
      * Consumes body bytes from {@code buf[off, off+len)} and returns how many it used. It stops
      * at the end of the body ({@link #done()}) or at the first error ({@link #error()}).
      */
-    int feed(byte[] buf, int off, int len) {
+    @Override
+    public int feed(byte[] buf, int off, int len) {
         if (wireBytes + len > maxWireBytes) {
             len = (int) Math.max(0, maxWireBytes - wireBytes);
             if (len == 0) {

@@ -119,26 +119,25 @@ final class Http1Connection {
                 timer.arm(options.headerTimeout());
             }
         }
-        return switch (result) {
-            case ParseResult.Invalid(Violation v) -> {
-                reject(v, null);
-                yield false;
-            }
-            case ParseResult.Complete(RequestHead head, int length) -> {
-                input.consume(length);
-                Violation bodyError = expectation(head);
-                if (bodyError == null) {
-                    bodyError = skipBody(head.framing());
-                }
-                if (bodyError != null) {
-                    reject(bodyError, head);
-                    yield false;
-                }
-                timer.disarm();
-                yield respond(head);
-            }
-            case ParseResult.NeedMore n -> throw new AssertionError(n);
-        };
+        // No type switch on this path (nor below): each links at its first use, in the first
+        // request's time; the sealed types answer for themselves instead.
+        if (result.violation() != null) {
+            reject(result.violation(), null);
+            return false;
+        }
+        RequestHead head = result.head();
+        input.consume(result.length());
+        BodyReader body = head.framing().reader(options.maxBodyBytes(), options.maxHeaderBytes());
+        Violation bodyError = expectation(head, body);
+        if (bodyError == null) {
+            bodyError = skipBody(body);
+        }
+        if (bodyError != null) {
+            reject(bodyError, head);
+            return false;
+        }
+        timer.disarm();
+        return respond(head);
     }
 
     private boolean respond(RequestHead head) throws IOException {
@@ -163,22 +162,61 @@ final class Http1Connection {
     }
 
     private void send(RequestHead head, Exchange.Reply reply) throws IOException {
-        ResponseWriter.Head prepared = reply.head();
-        long sent = 0;
         timer.arm(options.sendTimeout());
-        switch (reply.body()) {
-            case HttpResponse.Empty e -> writeGathered(prepared, null);
-            case HttpResponse.Bytes(ByteBuffer data) -> {
-                writeGathered(prepared, data);
-                sent = data.remaining();
-            }
-            case HttpResponse.Streamed s -> {
-                writeGathered(prepared, null);
-                sent = stream(s);
-            }
-        }
+        Sending sending = new Sending(reply.head(), reply.body().length());
+        reply.body().writeTo(sending);
+        long sent = sending.finish();
         timer.disarm();
         exchange.log(flow.remote(), head, reply.status(), sent);
+    }
+
+    /**
+     * Sends a response's head and its body's chunks, each under the send timeout: the head
+     * together with a body that comes whole in one chunk (in memory: one write when small),
+     * else alone before the chunks; checks that they add up to the announced length.
+     */
+    private final class Sending implements HttpResponse.Streamed.Sink {
+        private ResponseWriter.Head head;
+        private final long announced;
+        private long sent;
+
+        Sending(ResponseWriter.Head head, long announced) {
+            this.head = head;
+            this.announced = announced;
+        }
+
+        @Override
+        public void write(ByteBuffer chunk) throws IOException {
+            int n = chunk.remaining();
+            if (sent + n > announced) {
+                throw new IOException("body longer than its announced " + announced + " bytes");
+            }
+            timer.arm(options.sendTimeout());
+            if (head != null && n == announced) {
+                writeGathered(head, chunk); // the whole body in one chunk (in memory): one write
+            } else {
+                finishHead();
+                flow.write(chunk);
+            }
+            head = null;
+            sent += n;
+        }
+
+        /** Sends the head if no chunk came, and returns the body bytes sent. */
+        long finish() throws IOException {
+            finishHead();
+            if (sent != announced) {
+                throw new IOException("body of " + sent + " bytes, announced " + announced);
+            }
+            return sent;
+        }
+
+        private void finishHead() throws IOException {
+            if (head != null) {
+                writeGathered(head, null);
+                head = null;
+            }
+        }
     }
 
     /**
@@ -208,24 +246,6 @@ final class Http1Connection {
                 flow.writev(headBytes, body.duplicate());
             }
         }
-    }
-
-    /** Writes a streamed body, checking it has exactly the announced length. */
-    private long stream(HttpResponse.Streamed body) throws IOException {
-        long[] count = {0};
-        body.writer().writeTo(chunk -> {
-            int n = chunk.remaining();
-            if (count[0] + n > body.length()) {
-                throw new IOException("streamed body longer than its announced " + body.length() + " bytes");
-            }
-            timer.arm(options.sendTimeout());
-            flow.write(chunk);
-            count[0] += n;
-        });
-        if (count[0] != body.length()) {
-            throw new IOException("streamed body of " + count[0] + " bytes, announced " + body.length());
-        }
-        return count[0];
     }
 
     /** Answers a violation with its status and closes. */
@@ -272,7 +292,7 @@ final class Http1Connection {
      * that will be read gets an interim 100 response, so the client sends the body now instead
      * of after its own timeout; any other expectation is refused with 417.
      */
-    private Violation expectation(RequestHead head) throws IOException {
+    private Violation expectation(RequestHead head, BodyReader reader) throws IOException {
         String expect = head.headers().first("Expect").orElse(null);
         if (expect == null) {
             return null;
@@ -280,10 +300,8 @@ final class Http1Connection {
         if (!expect.equalsIgnoreCase("100-continue")) {
             return Violation.EXPECTATION_FAILED;
         }
-        boolean body = switch (head.framing()) {
-            case RequestHead.Fixed(long length) -> length > 0 && length <= options.maxBodyBytes();
-            case RequestHead.Chunked c -> true;
-        };
+        // A body will be read unless there is none or it is refused before reading.
+        boolean body = !reader.done() && reader.error() == null;
         if (body && head.versionMinor() == 1 && input.isEmpty()) {
             timer.arm(options.sendTimeout());
             flow.write(ByteBuffer.wrap(CONTINUE));
@@ -292,40 +310,20 @@ final class Http1Connection {
     }
 
     /** Reads and drops a request body; null when done, else why it is refused. */
-    private Violation skipBody(RequestHead.Framing framing) throws IOException {
+    private Violation skipBody(BodyReader body) throws IOException {
         timer.arm(options.headerTimeout());
-        switch (framing) {
-            case RequestHead.Fixed(long length) -> {
-                if (length > options.maxBodyBytes()) {
-                    return Violation.BODY_TOO_LARGE;
-                }
-                long left = length;
-                while (left > 0) {
-                    if (input.isEmpty() && !fill()) {
-                        throw new EOFException("body ended early");
-                    }
-                    int take = (int) Math.min(left, input.available());
-                    input.consume(take);
-                    left -= take;
-                }
+        while (true) {
+            input.consume(body.feed(input.array(), input.start(), input.available()));
+            if (body.error() != null) {
+                return body.error();
             }
-            case RequestHead.Chunked c -> {
-                ChunkedBody body = new ChunkedBody(options.maxBodyBytes(), options.maxHeaderBytes());
-                while (true) {
-                    input.consume(body.feed(input.array(), input.start(), input.available()));
-                    if (body.error() != null) {
-                        return body.error();
-                    }
-                    if (body.done()) {
-                        break;
-                    }
-                    if (!fill()) {
-                        throw new EOFException("body ended early");
-                    }
-                }
+            if (body.done()) {
+                return null;
+            }
+            if (!fill()) {
+                throw new EOFException("body ended early");
             }
         }
-        return null;
     }
 
     /** Reads more bytes after those buffered (see {@link InputWindow}); false at end of stream. */

@@ -16,11 +16,28 @@ public record RequestHead(String method, String target, int versionMinor, HttpFi
                           Framing framing, boolean keepAlive) {
 
     /** How a request body is delimited (RFC 9112 §6.3). */
-    public sealed interface Framing {}
+    public sealed interface Framing {
+
+        /**
+         * A reader for a body so framed, which refuses more than {@code maxBodyBytes} of
+         * content and a chunked trailer section over {@code maxTrailerBytes}.
+         */
+        BodyReader reader(long maxBodyBytes, int maxTrailerBytes);
+    }
 
     /** A body of exactly {@code length} bytes (0 when no Content-Length was sent). */
-    public record Fixed(long length) implements Framing {}
+    public record Fixed(long length) implements Framing {
+        @Override
+        public BodyReader reader(long maxBodyBytes, int maxTrailerBytes) {
+            return new FixedBody(length, maxBodyBytes);
+        }
+    }
 
     /** A chunked body. */
-    public record Chunked() implements Framing {}
+    public record Chunked() implements Framing {
+        @Override
+        public BodyReader reader(long maxBodyBytes, int maxTrailerBytes) {
+            return new ChunkedBody(maxBodyBytes, maxTrailerBytes);
+        }
+    }
 }

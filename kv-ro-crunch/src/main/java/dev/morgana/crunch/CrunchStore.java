@@ -50,13 +50,37 @@ public final class CrunchStore implements KvRo {
      * {@code "/morgana/htdocs.crunch"} (a leading '/' is optional), reading it into memory: from
      * where it lies in a local jar that keeps it uncompressed (a large one is mapped there, and
      * the jar must then not change while the store is open), else through the resource's URL.
+     * The jar that holds this class is searched first: an appliance's build merges its class
+     * path into one jar, which holds the store too, and reading that jar's directory directly
+     * spares the class loader's resource lookup (it opens the runtime's module image and every
+     * jar in Java code: some 6 ms of start-up, interpreted).
      *
      * @throws CrunchException if there is no such resource or it is not a valid store
      * @throws IOException if reading the resource fails
      */
     public static CrunchStore openResource(String resourceName) throws IOException {
+        String path = resourceName.startsWith("/") ? resourceName.substring(1) : resourceName;
+        Path ownJar = ownJar();
+        StoreBytes inOwnJar = ownJar == null ? null : readStoredJarEntry(ownJar, path, READ_AT_ONCE_MAX);
+        if (inOwnJar != null) {
+            return new CrunchStore("crunch:" + resourceName, inOwnJar);
+        }
         ClassLoader loader = CrunchStore.class.getClassLoader();
         return openResource(loader != null ? loader : ClassLoader.getSystemClassLoader(), resourceName);
+    }
+
+    /** The local jar this class was loaded from, or null (a class folder, another kind of source). */
+    private static Path ownJar() {
+        try {
+            var source = CrunchStore.class.getProtectionDomain().getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol()) || !location.getPath().endsWith(".jar")) {
+                return null;
+            }
+            return Path.of(location.toURI());
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return null;
+        }
     }
 
     /** Like {@link #openResource(String)}, looking the resource up in {@code loader}. */
@@ -108,26 +132,32 @@ public final class CrunchStore implements KvRo {
             return null;
         }
         try {
-            Path jar = Path.of(new URI(spec.substring(0, separator)));
-            try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
-                Optional<StoredZipEntry.Region> region = StoredZipEntry.find(channel, entry);
-                if (region.isEmpty()) {
-                    return null;
-                }
-                long offset = region.get().offset();
-                long length = region.get().length();
-                if (length > readAtOnceMax) {
-                    return StoreBytes.of(channel.map(FileChannel.MapMode.READ_ONLY, offset, length, Arena.ofAuto()));
-                }
-                ByteBuffer bytes = ByteBuffer.allocateDirect((int) length);
-                while (bytes.hasRemaining()) {
-                    if (channel.read(bytes, offset + bytes.position()) < 0) {
-                        return null; // the jar shrank meanwhile
-                    }
-                }
-                return StoreBytes.of(bytes);
+            return readStoredJarEntry(Path.of(new URI(spec.substring(0, separator))), entry, readAtOnceMax);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null; // read through the URL instead, which reports a real problem
+        }
+    }
+
+    /** The bytes of {@code entry} where they lie in {@code jar}, or null if it does not hold them uncompressed. */
+    private static StoreBytes readStoredJarEntry(Path jar, String entry, int readAtOnceMax) {
+        try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
+            Optional<StoredZipEntry.Region> region = StoredZipEntry.find(channel, entry);
+            if (region.isEmpty()) {
+                return null;
             }
-        } catch (URISyntaxException | IllegalArgumentException | IOException e) {
+            long offset = region.get().offset();
+            long length = region.get().length();
+            if (length > readAtOnceMax) {
+                return StoreBytes.of(channel.map(FileChannel.MapMode.READ_ONLY, offset, length, Arena.ofAuto()));
+            }
+            ByteBuffer bytes = ByteBuffer.allocateDirect((int) length);
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, offset + bytes.position()) < 0) {
+                    return null; // the jar shrank meanwhile
+                }
+            }
+            return StoreBytes.of(bytes);
+        } catch (IllegalArgumentException | IOException e) {
             return null; // read through the URL instead, which reports a real problem
         }
     }

@@ -36,8 +36,9 @@ import javax.tools.ToolProvider;
 
 /**
  * {@code make build}: turns a configured appliance folder ({@code appliance.manifest} and
- * {@code src/Main.java}) into a runnable one: {@code lib/} holds exactly the jars the Main
- * needs plus the appliance's own jar (Main and its data), {@code bin/NAME} launches it.
+ * {@code src/Main.java}) into a runnable one: {@code lib/NAME-app.jar} holds the Main, its data
+ * and the classes of exactly the modules and libraries it needs, merged into one jar;
+ * {@code bin/NAME} launches it.
  */
 public final class ApplianceBuilder {
 
@@ -51,9 +52,15 @@ public final class ApplianceBuilder {
      * cleaner when its classes initialise; otherwise, with native access enabled, Netty 4.2
      * links malloc and free through FFM at start, which cost about 150 ms of start-up for a
      * feature the appliance never uses (measured with -Xlog:class+load, docs/benchmarks.md).
+     * {@code jdk.pollerMode=1} gives virtual threads' blocking I/O platform poller threads: the
+     * default virtual-thread pollers are named through a VarHandle when the first accept blocks,
+     * which spins six method-handle classes (no AOT cache holds them) before the first request.
+     * Naming the selector provider (Linux's, the JDK's default there) spares the first
+     * {@code ServerSocketChannel.open} a service-loader search of the runtime image and the jar.
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-            "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+            "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+            "-Djdk.pollerMode=1", "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider");
 
     private ApplianceBuilder() {}
 
@@ -131,6 +138,9 @@ public final class ApplianceBuilder {
         progress.accept("app: " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
         ClassReachability.Reach reach = ClassReachability.from("Main", classPath);
         classPath = dropUnreachedLibraries(classPath, reach, modules, progress);
+        // One jar starts faster than several (each is opened and its directory read at start).
+        classPath = ClassPathMerger.merge(classPath, appJar, stored);
+        progress.accept("app: class path merged into " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
 
         RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
         SortedSet<String> jdkModules = reach.jdkModules();
@@ -151,7 +161,9 @@ public final class ApplianceBuilder {
             progress.accept("aot: no training run (" + untrainable + "); the appliance starts without an AOT cache");
         } else if (train) {
             String port = manifest.keys().get("PORT");
-            AotTrainer.train(out, name, command, port == null ? 0 : Integer.parseInt(port), progress);
+            String tlsPort = "on".equals(manifest.keys().get("TLS")) ? manifest.keys().get("TLS_PORT") : null;
+            AotTrainer.train(out, name, command, port == null ? 0 : Integer.parseInt(port),
+                    tlsPort == null ? 0 : Integer.parseInt(tlsPort), progress);
         }
         Path launcher = writeLauncher(out, name, classPath);
         Path tarball = out.resolveSibling(out.getFileName() + ".tar.gz");
@@ -306,8 +318,8 @@ public final class ApplianceBuilder {
                 #!/bin/sh
                 # Runs the "%1$s" appliance on its own runtime. Written by `make build`; keys were fixed by `make configure`.
                 case "$0" in */*) bin="${0%%/*}" ;; *) bin=. ;; esac # as dirname, without starting it
-                here=$(cd "$bin/.." && pwd)
-                cd "$here" || exit 1
+                cd "$bin/.." || exit 1
+                here=$PWD # set by cd: no subshell to start
                 aot=
                 if [ -f "cache/%1$s.aot" ]; then aot="-XX:AOTCache=cache/%1$s.aot"; fi
                 exec runtime/bin/java %2$s $aot -Dmorgana.home="$here" -cp "%3$s" Main "$@"

@@ -8,10 +8,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Builds the JDK's AOT cache for an appliance with a short training run: start it, send it a
@@ -34,6 +40,19 @@ public final class AotTrainer {
      */
     public static Path train(Path out, String name, List<String> command, int port, Consumer<String> progress)
             throws IOException {
+        return train(out, name, command, port, 0, progress);
+    }
+
+    /**
+     * Like {@link #train(Path, String, List, int, Consumer)}; with a {@code tlsPort}, the run
+     * also makes TLS handshakes and requests there, trusting the certificate the appliance ships
+     * in {@code data/tls/cert.pem}, so the cache holds the HTTPS path's classes too (the TLS
+     * stack's are many). A failure there is reported and leaves the plain training's cache.
+     *
+     * @param tlsPort the HTTPS port, or 0 if none
+     */
+    public static Path train(Path out, String name, List<String> command, int port, int tlsPort,
+                             Consumer<String> progress) throws IOException {
         out = out.toAbsolutePath();
         Path cache = out.resolve("cache").resolve(name + ".aot");
         Files.createDirectories(cache.getParent());
@@ -49,6 +68,9 @@ public final class AotTrainer {
         try {
             if (port > 0) {
                 exercise(port, process);
+                if (tlsPort > 0) {
+                    exerciseTls(out.resolve("data").resolve("tls").resolve("cert.pem"), tlsPort, progress);
+                }
             } else {
                 Thread.sleep(2000);
             }
@@ -87,6 +109,39 @@ public final class AotTrainer {
             "GET / HTTP/1.1\r\nHost: localhost\r\nIf-None-Match: \"training\"\r\n\r\n",
             "GET /no-such-page HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     private static final int TRAINING_ROUNDS = 20;
+
+    private static final int TLS_ROUNDS = 5;
+
+    /** Sends the training requests over a few TLS connections (each a full handshake). */
+    private static void exerciseTls(Path certificate, int port, Consumer<String> progress) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (InputStream in = Files.newInputStream(certificate)) {
+                int i = 0;
+                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trust.setCertificateEntry("shipped-" + i++, cert);
+                }
+            }
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers.getTrustManagers(), null);
+            for (int round = 0; round < TLS_ROUNDS; round++) {
+                try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    socket.setSoTimeout(10_000);
+                    OutputStream o = socket.getOutputStream();
+                    o.write(String.join("", TRAINING_REQUESTS).getBytes(StandardCharsets.US_ASCII));
+                    o.flush();
+                    socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+                }
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            progress.accept("aot: no TLS training on port " + port + " (" + e.getMessage()
+                    + "); the cache covers plain HTTP only");
+        }
+    }
 
     /** Waits for the port, then sends the training requests a few times, reading every answer. */
     private static void exercise(int port, Process process) throws IOException, InterruptedException {

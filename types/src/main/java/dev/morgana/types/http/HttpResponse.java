@@ -25,6 +25,13 @@ public record HttpResponse(int status, HttpFields headers, Body body) {
     /** A response's content, with its length known before it is sent. */
     public sealed interface Body {
         long length();
+
+        /**
+         * Gives the content to {@code sink} in order, in chunks whose sizes add up to
+         * {@link #length()} (no chunk when empty); the sink must not keep a chunk after its
+         * call returns.
+         */
+        void writeTo(Streamed.Sink sink) throws IOException;
     }
 
     /** No content. */
@@ -32,6 +39,11 @@ public record HttpResponse(int status, HttpFields headers, Body body) {
         @Override
         public long length() {
             return 0;
+        }
+
+        @Override
+        public void writeTo(Streamed.Sink sink) {
+            // nothing to send
         }
     }
 
@@ -41,10 +53,21 @@ public record HttpResponse(int status, HttpFields headers, Body body) {
         public long length() {
             return data.remaining();
         }
+
+        @Override
+        public void writeTo(Streamed.Sink sink) throws IOException {
+            sink.write(data.duplicate());
+        }
     }
 
     /** Content produced on demand (a large file read in chunks from a block device). */
     public record Streamed(long length, Writer writer) implements Body {
+
+        @Override
+        public void writeTo(Sink sink) throws IOException {
+            writer.writeTo(sink);
+        }
+
         /** Writes exactly {@code length} bytes to the sink. */
         @FunctionalInterface
         public interface Writer {
