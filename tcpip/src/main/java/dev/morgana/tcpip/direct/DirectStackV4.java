@@ -37,6 +37,8 @@ public final class DirectStackV4 implements StackV4 {
 
     /** Longest wait on the network, so work queued by application threads is never delayed long. */
     private static final long MAX_WAIT_NANOS = 20_000_000L;
+    /** Frames taken from the network in a row before the timers run again (they never wait longer). */
+    private static final int MAX_BATCH = 256;
 
     private final Network network;
     private final Clock clock;
@@ -50,6 +52,11 @@ public final class DirectStackV4 implements StackV4 {
     private volatile boolean running = true;
     private long sendErrors;
     private long internalErrors;
+    /** Received frames the kernel dropped (packet sockets only); event-loop thread only. */
+    private long kernelDrops;
+    private long unreportedDrops;
+    private long lastDropCheck = System.nanoTime();
+    private long lastDropReport = System.nanoTime() - 10_000_000_000L;
     private volatile Throwable failure;
     /** Pings waiting for their reply, so several threads may ping at once. */
     private final Map<PingKey, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
@@ -167,20 +174,18 @@ public final class DirectStackV4 implements StackV4 {
                 }
                 buffer.clear();
                 if (network.receive(buffer, Duration.ofNanos(wait))) {
-                    buffer.flip();
-                    lock.lock();
-                    try {
-                        engine.input(buffer, now());
-                        flush();
-                    } catch (RuntimeException e) {
-                        // A bug reached by one frame must not stop the stack for every other one.
-                        if (internalErrors++ == 0) {
-                            console.log("direct stack: internal error on a received frame (counted, frame dropped): " + e);
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
+                    // Every frame already queued goes in before the timers run again: a timer
+                    // checked between them would fire for an ACK that is waiting in the queue
+                    // (a spurious retransmission, more load), and a queue left to grow while the
+                    // loop is busy overflows in the kernel, which then drops frames.
+                    int frames = 0;
+                    do {
+                        buffer.flip();
+                        inputOne(buffer);
+                        buffer.clear();
+                    } while (++frames < MAX_BATCH && running && network.receive(buffer, Duration.ZERO));
                 }
+                reportKernelDrops();
             }
         } catch (IOException | RuntimeException e) {
             if (running) {
@@ -193,6 +198,46 @@ public final class DirectStackV4 implements StackV4 {
                     lock.unlock();
                 }
             }
+        }
+    }
+
+    /**
+     * Logs, at most every 10 s, the frames the kernel dropped because our receive queue was full
+     * (a packet socket counts them): each is a loss TCP pays for with a timeout.
+     */
+    private void reportKernelDrops() {
+        if (!(network instanceof dev.morgana.tcpip.netif.PacketSocketNetwork socket)) {
+            return;
+        }
+        long at = System.nanoTime();
+        if (at - lastDropCheck < 1_000_000_000L) {
+            return;
+        }
+        lastDropCheck = at;
+        long dropped = socket.receiveDrops();
+        kernelDrops += dropped;
+        unreportedDrops += dropped;
+        if (unreportedDrops > 0 && at - lastDropReport >= 10_000_000_000L) {
+            lastDropReport = at;
+            console.log("direct stack: the kernel dropped " + unreportedDrops + " received frames (receive queue full), "
+                    + kernelDrops + " in all");
+            unreportedDrops = 0;
+        }
+    }
+
+    /** Hands one received frame to the engine and sends what it answers. */
+    private void inputOne(ByteBuffer frame) {
+        lock.lock();
+        try {
+            engine.input(frame, now());
+            flush();
+        } catch (RuntimeException e) {
+            // A bug reached by one frame must not stop the stack for every other one.
+            if (internalErrors++ == 0) {
+                console.log("direct stack: internal error on a received frame (counted, frame dropped): " + e);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

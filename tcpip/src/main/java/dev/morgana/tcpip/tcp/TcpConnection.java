@@ -652,6 +652,14 @@ public final class TcpConnection {
             return;
         }
         processData(seg, now);
+        if (state != TcpState.CLOSED && state != TcpState.TIME_WAIT && !seg.payload().hasRemaining() && lt(rcvNxt, seq)
+                && now - lastInvalidAnswer >= INVALID_ANSWER_INTERVAL) {
+            // A segment without data from beyond rcvNxt: the peer sent bytes that never came (the
+            // request after a lost handshake ACK, say). Say at once what is missing, as for
+            // out-of-order data (RFC 5681 section 4.2), rather than leave it to the peer's timer.
+            lastInvalidAnswer = now;
+            sendAck(now);
+        }
         if (state != TcpState.CLOSED && state != TcpState.TIME_WAIT) {
             output(now);
         }
