@@ -37,7 +37,7 @@ public final class DirectStackV4 implements StackV4 {
 
     /** Longest wait on the network, so work queued by application threads is never delayed long. */
     private static final long MAX_WAIT_NANOS = 20_000_000L;
-    /** Frames taken from the network in a row before the timers run again (they never wait longer). */
+    /** Queued frames taken in a row before the timers run again, so a flood cannot hold timers up for long. */
     private static final int MAX_BATCH = 256;
 
     private final Network network;
@@ -162,6 +162,17 @@ public final class DirectStackV4 implements StackV4 {
         ByteBuffer buffer = ByteBuffer.allocate(Math.max(65536, network.mtu()) + 64);
         try {
             while (running) {
+                // Frames already queued go in before the timers run: after the loop was held up
+                // (a GC, a slow emulated CPU), the ACKs waiting in the queue must be seen before a
+                // retransmission timer fires for what they acknowledge (a spurious retransmission,
+                // more load), and a queue left to grow overflows in the kernel, which drops frames.
+                for (int frames = 0; frames < MAX_BATCH && running; frames++) {
+                    buffer.clear();
+                    if (!network.receive(buffer, Duration.ZERO)) {
+                        break;
+                    }
+                    inputOne(buffer.flip());
+                }
                 long wait;
                 lock.lock();
                 try {
@@ -173,17 +184,8 @@ public final class DirectStackV4 implements StackV4 {
                     lock.unlock();
                 }
                 buffer.clear();
-                if (network.receive(buffer, Duration.ofNanos(wait))) {
-                    // Every frame already queued goes in before the timers run again: a timer
-                    // checked between them would fire for an ACK that is waiting in the queue
-                    // (a spurious retransmission, more load), and a queue left to grow while the
-                    // loop is busy overflows in the kernel, which then drops frames.
-                    int frames = 0;
-                    do {
-                        buffer.flip();
-                        inputOne(buffer);
-                        buffer.clear();
-                    } while (++frames < MAX_BATCH && running && network.receive(buffer, Duration.ZERO));
+                if (wait > 0 && network.receive(buffer, Duration.ofNanos(wait))) {
+                    inputOne(buffer.flip());
                 }
                 reportKernelDrops();
             }
