@@ -85,5 +85,5 @@ for _ in $(seq 1 90); do
     kill -0 "$qemu_pid" 2>/dev/null || break
     sleep 1
 done
-grep -a -E 'tcp|direct stack|internal error' "$out/console.log" | tail -20 || true
+grep -a -E 'direct stack|internal error|tcp: ' "$out/console.log" | tail -20 || true
 [ "$failed" = 0 ]
