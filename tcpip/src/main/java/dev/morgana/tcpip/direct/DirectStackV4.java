@@ -55,6 +55,7 @@ public final class DirectStackV4 implements StackV4 {
     /** Received frames the kernel dropped (packet sockets only); event-loop thread only. */
     private long kernelDrops;
     private long unreportedDrops;
+    private long reportedSendErrors;
     private long lastDropCheck = System.nanoTime();
     private long lastDropReport = System.nanoTime() - 10_000_000_000L;
     private volatile Throwable failure;
@@ -204,25 +205,34 @@ public final class DirectStackV4 implements StackV4 {
     }
 
     /**
-     * Logs, at most every 10 s, the frames the kernel dropped because our receive queue was full
-     * (a packet socket counts them): each is a loss TCP pays for with a timeout.
+     * Logs, at most every 10 s, the frames lost at the device since the last report: those the
+     * kernel dropped because our receive queue was full (a packet socket counts them) and those
+     * the device refused to send (a full transmit queue). Each is a loss TCP pays for with a
+     * timeout, invisible in a capture taken outside the machine.
      */
     private void reportKernelDrops() {
-        if (!(network instanceof dev.morgana.tcpip.netif.PacketSocketNetwork socket)) {
-            return;
-        }
         long at = System.nanoTime();
         if (at - lastDropCheck < 1_000_000_000L) {
             return;
         }
         lastDropCheck = at;
-        long dropped = socket.receiveDrops();
-        kernelDrops += dropped;
-        unreportedDrops += dropped;
-        if (unreportedDrops > 0 && at - lastDropReport >= 10_000_000_000L) {
+        if (network instanceof dev.morgana.tcpip.netif.PacketSocketNetwork socket) {
+            long dropped = socket.receiveDrops();
+            kernelDrops += dropped;
+            unreportedDrops += dropped;
+        }
+        long failedSends;
+        lock.lock();
+        try {
+            failedSends = sendErrors - reportedSendErrors;
+        } finally {
+            lock.unlock();
+        }
+        if ((unreportedDrops > 0 || failedSends > 0) && at - lastDropReport >= 10_000_000_000L) {
             lastDropReport = at;
-            console.log("direct stack: the kernel dropped " + unreportedDrops + " received frames (receive queue full), "
-                    + kernelDrops + " in all");
+            reportedSendErrors += failedSends;
+            console.log("direct stack: " + unreportedDrops + " received frames dropped by the kernel (receive queue full, "
+                    + kernelDrops + " in all), " + failedSends + " frames the device would not send (" + reportedSendErrors + " in all)");
             unreportedDrops = 0;
         }
     }
