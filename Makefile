@@ -257,3 +257,15 @@ bench-startup-tls: $(JARS_STAMP)
 	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/bench-tls/www
 	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.bench.StartupBench build/bench-tls/www \
 	    $$(($(BENCH_PORT) + 1)) $(RUNS) --tls
+
+# The www appliance as a NET=direct VM image (DHCP) under QEMU's user-mode network, 8 clients
+# each opening a new TCP connection per request for VM_LOAD_SECONDS, every body compared byte for
+# byte; the guest's frames are captured in build/vm-newconn/run/guest.pcap (tcpip/README.md).
+.PHONY: test-vm-new-connections
+test-vm-new-connections: deps $(JARS_STAMP)
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli configure --app www --out build/vm-newconn/www \
+	    TARGET=xen PORT=80 NET=direct DHCP=true >/dev/null
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/vm-newconn/www
+	@rm -rf build/vm-newconn/run
+	@tcpip/src/test/vm/new-connection-per-request.sh build/vm-newconn/www-xen htdocs-example/target/htdocs \
+	    $(VM_LOAD_SECONDS) build/vm-newconn/run

@@ -28,6 +28,7 @@ needs=(
     "strip binutils"
     "busybox busybox-static"
     "zstd zstd"
+    "slirp4netns slirp4netns"
 )
 
 missing=()

@@ -37,6 +37,8 @@ public final class DirectStackV4 implements StackV4 {
 
     /** Longest wait on the network, so work queued by application threads is never delayed long. */
     private static final long MAX_WAIT_NANOS = 20_000_000L;
+    /** Queued frames taken in a row before the timers run again, so a flood cannot hold timers up for long. */
+    private static final int MAX_BATCH = 256;
 
     private final Network network;
     private final Clock clock;
@@ -50,6 +52,12 @@ public final class DirectStackV4 implements StackV4 {
     private volatile boolean running = true;
     private long sendErrors;
     private long internalErrors;
+    /** Received frames the kernel dropped (packet sockets only); event-loop thread only. */
+    private long kernelDrops;
+    private long unreportedDrops;
+    private long reportedSendErrors;
+    private long lastDropCheck = System.nanoTime();
+    private long lastDropReport = System.nanoTime() - 10_000_000_000L;
     private volatile Throwable failure;
     /** Pings waiting for their reply, so several threads may ping at once. */
     private final Map<PingKey, CompletableFuture<Long>> pings = new ConcurrentHashMap<>();
@@ -155,6 +163,17 @@ public final class DirectStackV4 implements StackV4 {
         ByteBuffer buffer = ByteBuffer.allocate(Math.max(65536, network.mtu()) + 64);
         try {
             while (running) {
+                // Frames already queued go in before the timers run: after the loop was held up
+                // (a GC, a slow emulated CPU), the ACKs waiting in the queue must be seen before a
+                // retransmission timer fires for what they acknowledge (a spurious retransmission,
+                // more load), and a queue left to grow overflows in the kernel, which drops frames.
+                for (int frames = 0; frames < MAX_BATCH && running; frames++) {
+                    buffer.clear();
+                    if (!network.receive(buffer, Duration.ZERO)) {
+                        break;
+                    }
+                    inputOne(buffer.flip());
+                }
                 long wait;
                 lock.lock();
                 try {
@@ -166,21 +185,10 @@ public final class DirectStackV4 implements StackV4 {
                     lock.unlock();
                 }
                 buffer.clear();
-                if (network.receive(buffer, Duration.ofNanos(wait))) {
-                    buffer.flip();
-                    lock.lock();
-                    try {
-                        engine.input(buffer, now());
-                        flush();
-                    } catch (RuntimeException e) {
-                        // A bug reached by one frame must not stop the stack for every other one.
-                        if (internalErrors++ == 0) {
-                            console.log("direct stack: internal error on a received frame (counted, frame dropped): " + e);
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
+                if (wait > 0 && network.receive(buffer, Duration.ofNanos(wait))) {
+                    inputOne(buffer.flip());
                 }
+                reportKernelDrops();
             }
         } catch (IOException | RuntimeException e) {
             if (running) {
@@ -193,6 +201,55 @@ public final class DirectStackV4 implements StackV4 {
                     lock.unlock();
                 }
             }
+        }
+    }
+
+    /**
+     * Logs, at most every 10 s, the frames lost at the device since the last report: those the
+     * kernel dropped because our receive queue was full (a packet socket counts them) and those
+     * the device refused to send (a full transmit queue). Each is a loss TCP pays for with a
+     * timeout, invisible in a capture taken outside the machine.
+     */
+    private void reportKernelDrops() {
+        long at = System.nanoTime();
+        if (at - lastDropCheck < 1_000_000_000L) {
+            return;
+        }
+        lastDropCheck = at;
+        if (network instanceof dev.morgana.tcpip.netif.PacketSocketNetwork socket) {
+            long dropped = socket.receiveDrops();
+            kernelDrops += dropped;
+            unreportedDrops += dropped;
+        }
+        long failedSends;
+        lock.lock();
+        try {
+            failedSends = sendErrors - reportedSendErrors;
+        } finally {
+            lock.unlock();
+        }
+        if ((unreportedDrops > 0 || failedSends > 0) && at - lastDropReport >= 10_000_000_000L) {
+            lastDropReport = at;
+            reportedSendErrors += failedSends;
+            console.log("direct stack: " + unreportedDrops + " received frames dropped by the kernel (receive queue full, "
+                    + kernelDrops + " in all), " + failedSends + " frames the device would not send (" + reportedSendErrors + " in all)");
+            unreportedDrops = 0;
+        }
+    }
+
+    /** Hands one received frame to the engine and sends what it answers. */
+    private void inputOne(ByteBuffer frame) {
+        lock.lock();
+        try {
+            engine.input(frame, now());
+            flush();
+        } catch (RuntimeException e) {
+            // A bug reached by one frame must not stop the stack for every other one.
+            if (internalErrors++ == 0) {
+                console.log("direct stack: internal error on a received frame (counted, frame dropped): " + e);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -49,6 +49,12 @@ final class Libc {
     static final int PACKET_OUTGOING = 4;
     static final int SOL_PACKET = 263;
     static final int PACKET_AUXDATA = 8;
+    /** getsockopt(SOL_PACKET): struct tpacket_stats {tp_packets, tp_drops}, reset by each read. */
+    static final int PACKET_STATISTICS = 6;
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVBUF = 8;
+    /** SO_RCVBUF beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
+    static final int SO_RCVBUFFORCE = 33;
     /** tpacket_auxdata.tp_status: the frame's TCP/UDP checksum was left to hardware, not filled in. */
     static final int TP_STATUS_CSUMNOTREADY = 1 << 3;
 
@@ -70,6 +76,8 @@ final class Libc {
     static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    static final MethodHandle GETSOCKOPT = bind("getsockopt", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), CAPTURE_ERRNO);
     static final MethodHandle SEND = bind("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));

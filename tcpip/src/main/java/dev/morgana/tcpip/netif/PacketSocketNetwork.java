@@ -27,6 +27,8 @@ public final class PacketSocketNetwork extends FdNetwork {
     private static final int SOCKADDR_LL = 20;
     /** Room for one cmsghdr (16 bytes) with a tpacket_auxdata (20 bytes), aligned. */
     private static final int CONTROL = 64;
+    /** Bytes the kernel may queue for us (it counts each frame's whole buffer, not just its length). */
+    static final int RECEIVE_BUFFER = 8 * 1024 * 1024;
 
     private final MemorySegment from = arena.allocate(SOCKADDR_LL);
     private final MemorySegment iovec = arena.allocate(16, 8);
@@ -119,6 +121,14 @@ public final class PacketSocketNetwork extends FdNetwork {
                 MemorySegment one = call.allocateFrom(ValueLayout.JAVA_INT, 1);
                 check((int) Libc.SETSOCKOPT.invokeExact(err, fd, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, one, 4), err,
                         "enable PACKET_AUXDATA on " + ifname);
+                // The kernel drops a frame when the socket's queue is full. The default (about 200 KB,
+                // a few hundred frames) overflows whenever the event loop stalls for a moment (a GC,
+                // a slow emulated CPU), and a lost handshake ACK or request then costs the peer's
+                // retransmission timeout, or worse. Best effort: beyond rmem_max needs CAP_NET_ADMIN.
+                MemorySegment size = call.allocateFrom(ValueLayout.JAVA_INT, RECEIVE_BUFFER);
+                if ((int) Libc.SETSOCKOPT.invokeExact(err, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, size, 4) < 0) {
+                    int ignored = (int) Libc.SETSOCKOPT.invokeExact(err, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, size, 4);
+                }
                 return new PacketSocketNetwork(ifname, new MacAddress(macBits), mtu, fd);
             } catch (IOException e) {
                 int ignored = (int) Libc.CLOSE.invokeExact(fd);
@@ -140,6 +150,28 @@ public final class PacketSocketNetwork extends FdNetwork {
     @Override
     public String name() {
         return "packet:" + ifname;
+    }
+
+    /**
+     * Frames the kernel dropped because this socket's receive queue was full, since the last call
+     * (PACKET_STATISTICS resets on read); 0 once closed.
+     */
+    public long receiveDrops() {
+        rxLock.lock();
+        try (Arena call = Arena.ofConfined()) {
+            if (closed) {
+                return 0;
+            }
+            MemorySegment stats = call.allocate(8, 4);
+            MemorySegment length = call.allocateFrom(ValueLayout.JAVA_INT, 8);
+            MemorySegment err = Libc.errnoSegment(call);
+            int rc = (int) Libc.GETSOCKOPT.invokeExact(err, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, stats, length);
+            return rc < 0 ? 0 : Integer.toUnsignedLong(stats.get(ValueLayout.JAVA_INT, 4));
+        } catch (Throwable t) {
+            return 0;
+        } finally {
+            rxLock.unlock();
+        }
     }
 
     @Override

@@ -98,6 +98,8 @@ public final class TcpConnection {
     private boolean timedOut;
     private int tsAtTimeout;
     private boolean sackOk;
+    /** The peer's SYN carried no option but MSS (see {@link #sendSyn}). */
+    private boolean peerOffersOnlyMss;
     private SackScoreboard board;
     /** sndUna as a count from iss, never wrapping: the scoreboard's coordinates. */
     private long unaAbs;
@@ -181,6 +183,7 @@ public final class TcpConnection {
     }
 
     private void takeSyn(TcpSegment syn, long now) {
+        peerOffersOnlyMss = syn.windowScale() < 0 && !syn.sackPermitted() && !syn.hasTimestamps();
         synchronize(syn.seq(), syn.mss(), syn.windowScale(), syn.sackPermitted(), syn.hasTimestamps(), syn.tsVal(), now);
         sndWnd = syn.window(); // never scaled on a SYN
         maxSndWnd = sndWnd;
@@ -235,8 +238,15 @@ public final class TcpConnection {
         boolean ws = synAck ? wsAgreed : offer.windowScaling();
         boolean ts = synAck ? tsOk : offer.timestamps();
         boolean sack = synAck ? sackOk : offer.sack();
-        TcpSegment.Options o = new TcpSegment.Options(ourMss, ws ? ourShift : -1, sack, ts, tsNow(now), synAck ? tsRecent : 0,
-                NO_BLOCKS);
+        // A retransmitted SYN-ACK leaves the MSS option out for a peer whose SYN offered nothing
+        // else (the mark of a BSD-derived stack such as libslirp, QEMU's user-mode network): libslirp
+        // 4.7 re-runs its MSS setup on the option when the SYN-ACK reaches it after its handshake
+        // ACK was lost, and that discards the data it had queued, a request it then never sends
+        // again. Without the option a peer that missed the first SYN-ACK assumes 536 (RFC 9293
+        // 3.7.1 makes the option a SHOULD), which only shortens its segments to us.
+        boolean mssOption = !(synAck && retries > 0 && peerOffersOnlyMss);
+        TcpSegment.Options o = new TcpSegment.Options(mssOption ? ourMss : 0, ws ? ourShift : -1, sack, ts, tsNow(now),
+                synAck ? tsRecent : 0, NO_BLOCKS);
         // Our SYN offers the buffer (at most 65535: a SYN's window is never scaled).
         tcp.send(this, iss, synAck ? rcvNxt : 0, flags, Math.min(65535, synAck ? window() : recvCap), o, null, 0, 0, now);
         lastAckSent = rcvNxt;
@@ -652,6 +662,14 @@ public final class TcpConnection {
             return;
         }
         processData(seg, now);
+        if (state != TcpState.CLOSED && state != TcpState.TIME_WAIT && !seg.payload().hasRemaining() && lt(rcvNxt, seq)
+                && now - lastInvalidAnswer >= INVALID_ANSWER_INTERVAL) {
+            // A segment without data from beyond rcvNxt: the peer sent bytes that never came (the
+            // request after a lost handshake ACK, say). Say at once what is missing, as for
+            // out-of-order data (RFC 5681 section 4.2), rather than leave it to the peer's timer.
+            lastInvalidAnswer = now;
+            sendAck(now);
+        }
         if (state != TcpState.CLOSED && state != TcpState.TIME_WAIT) {
             output(now);
         }

@@ -44,7 +44,7 @@ class PacketSocketInteropTest {
                             Ipv4Address.parse("255.255.255.0"), Optional.empty()), Clock.system(), new SeededRandom(4), FlowContractTest.CONSOLE)) {
                 assertEquals(MacAddress.parse(stackMac), net.mac(), "the stack takes the interface's own address");
                 assertEquals(1500, net.mtu());
-                Namespace.Result ping = kernel.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "3", "10.204.0.2");
+                Namespace.Result ping = kernel.exec(20, "ping", "-c", "3", "-i", "0.2", "-w", "10", "10.204.0.2");
                 assertEquals(0, ping.exit(), ping.out());
                 assertTrue(ping.out().contains("3 packets transmitted, 3 received"), ping.out());
                 assertTrue(stack.ping(Ipv4Address.parse("10.204.0.1"), 1, Duration.ofSeconds(5)).isPresent(), stack.stats().lines().toString());
@@ -58,6 +58,33 @@ class PacketSocketInteropTest {
                     assertEquals("offloaded hello", got.poll(5, java.util.concurrent.TimeUnit.SECONDS), stack.stats().lines().toString());
                     assertEquals(0, stack.stats().udp().malformed());
                 }
+            }
+        }
+    }
+
+    @Test
+    void framesTheKernelDropsForAFullReceiveQueueAreCounted() throws Exception {
+        Namespace.assumeUsable(PacketSocketInteropTest.class);
+        try (Namespace ns = Namespace.create()) {
+            String suffix = Namespace.randomSuffix();
+            String sender = "mga" + suffix;
+            String receiver = "mgb" + suffix;
+            assertEquals(0, ns.exec(10, "ip", "link", "add", sender, "type", "veth", "peer", "name", receiver).exit());
+            assertEquals(0, ns.exec(10, "ip", "link", "set", sender, "up").exit());
+            assertEquals(0, ns.exec(10, "ip", "link", "set", receiver, "up").exit());
+            try (PacketSocketNetwork in = PacketSocketNetwork.open(receiver, ns.path());
+                    PacketSocketNetwork out = PacketSocketNetwork.open(sender, ns.path())) {
+                assertEquals(0, in.receiveDrops(), "nothing dropped yet");
+                // Nobody reads `in`: 30,000 full-sized frames are far more than its 8 MiB queue holds.
+                byte[] frame = new byte[1514];
+                java.nio.ByteBuffer.wrap(frame).put(in.mac().toBytes()).put(out.mac().toBytes()).putShort((short) 0x88b5); // local experimental type
+                for (int i = 0; i < 30_000; i++) {
+                    out.send(java.nio.ByteBuffer.wrap(frame));
+                }
+                long dropped = in.receiveDrops();
+                assertTrue(dropped > 0 && dropped < 30_000, "the kernel counted the frames it dropped: " + dropped);
+                assertEquals(0, in.receiveDrops(), "the count starts again after each read");
+                assertTrue(in.receive(java.nio.ByteBuffer.allocate(2048), Duration.ofSeconds(1)), "what fitted is still there");
             }
         }
     }

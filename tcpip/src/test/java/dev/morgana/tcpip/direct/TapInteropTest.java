@@ -54,7 +54,7 @@ class TapInteropTest {
 
     @Test
     void kernelPingsTheStack() throws IOException {
-        Namespace.Result r = link.ns.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "3", link.stackIp.toString());
+        Namespace.Result r = link.ns.exec(20, "ping", "-c", "3", "-i", "0.2", "-w", "10", link.stackIp.toString());
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("3 packets transmitted, 3 received"), r.out());
         assertTrue(link.stack.stats().icmp().echoesAnswered() >= 3);
