@@ -28,6 +28,7 @@ needs=(
     "strip binutils"
     "busybox busybox-static"
     "zstd zstd"
+    "mksquashfs squashfs-tools"
 )
 
 missing=()

@@ -42,8 +42,10 @@ public final class XenPackager {
     public static final String RUNTIME = "opt/morgana/runtime";
     public static final String INIT_CLASSES = "opt/morgana/init";
     public static final String INIT_ARGS = "/etc/morgana/init.args";
-    /** The initramfs file: xz-compressed newc cpio. */
+    /** The initramfs file (cloud kernel): xz-compressed newc cpio. */
     public static final String INITRAMFS = "initramfs.cpio.xz";
+    /** The root file system image (small kernel): squashfs, loaded into a RAM disk ({@link SquashfsRoot}). */
+    public static final String SQUASHFS_ROOT = "root.squashfs";
     /**
      * Guest RAM with Debian's cloud kernel: the initramfs is unpacked into RAM and stays there, and
      * that kernel takes 33 MB itself (docs/xen.md, "Memory").
@@ -124,8 +126,10 @@ public final class XenPackager {
                 for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                     String relative = "data/" + data.relativize(file).toString().replace('\\', '/');
                     if (relative.endsWith(".img")) {
-                        // A block image is the VM's disk, not a file in RAM.
+                        // A block image is the VM's disk, not a file in RAM. The init links it to
+                        // the disk device through this link: the image's own root may be read-only.
                         disks.add(relative);
+                        image.symlink(Init.HOME.substring(1) + "/" + relative, Init.DISK_LINKS + "/" + relative);
                         Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                     } else {
                         image.file(Init.HOME.substring(1) + "/" + relative, file, 0644);
@@ -147,19 +151,26 @@ public final class XenPackager {
 
         Path kernelCopy = dir.resolve("vmlinuz");
         Files.copy(vmlinuz, kernelCopy, StandardCopyOption.REPLACE_EXISTING);
-        Path initramfs = dir.resolve(INITRAMFS);
-        try (var stream = Files.newOutputStream(initramfs)) {
-            image.writeXz(stream);
+        // The small kernel mounts a squashfs root from a RAM disk (only compressed bytes stay in
+        // RAM); the cloud kernel lacks the RAM disk driver and unpacks an initramfs.
+        LaunchFiles.Root root = kernelChoice.equals("small") ? LaunchFiles.Root.SQUASHFS : LaunchFiles.Root.INITRAMFS;
+        Path initramfs = dir.resolve(root.file);
+        if (root == LaunchFiles.Root.SQUASHFS) {
+            SquashfsRoot.write(image, epoch.getEpochSecond(), initramfs, dir.resolve("squashfs.partial"));
+        } else {
+            try (var stream = Files.newOutputStream(initramfs)) {
+                image.writeXz(stream);
+            }
         }
         String port = keys.getOrDefault("PORT", "8080");
         int memoryMb = kernelChoice.equals("small") ? SMALL_KERNEL_MEMORY_MB : MEMORY_MB;
         String disk = disks.isEmpty() ? null : Path.of(disks.getFirst()).getFileName().toString();
         Path xl = dir.resolve(name + ".xl");
-        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk, memoryMb), StandardCharsets.UTF_8);
+        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk, memoryMb, root), StandardCharsets.UTF_8);
         Path qemu = dir.resolve("run-qemu.sh");
-        Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk, memoryMb), StandardCharsets.UTF_8);
+        Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk, memoryMb, root), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
-        progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), initramfs "
+        progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), " + root.file + " "
                 + Files.size(initramfs) / 1024 + " KiB with modules "
                 + (modules.isEmpty() ? "none (built in)" : String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList())));
         progress.accept("xen: built " + dir + ": " + qemu + " boots it under QEMU, xl create " + xl + " under Xen");

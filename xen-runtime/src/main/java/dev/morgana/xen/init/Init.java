@@ -34,6 +34,11 @@ public final class Init {
     public static final String DISKS = "disks";
     /** The appliance's home inside the image (-Dmorgana.home). */
     public static final String HOME = "/opt/morgana/app";
+    /**
+     * Where the init links data files served from a disk to the disk's device: the image links
+     * {@code HOME/data/FILE} here, because its own root may be read-only (the small kernel's squashfs).
+     */
+    public static final String DISK_LINKS = "/tmp/morgana-disks";
 
     private static final long MS_NOSUID = 2;
     private static final long MS_NODEV = 4;
@@ -168,6 +173,9 @@ public final class Init {
                 if (Files.exists(device)) {
                     for (String file : files) {
                         Path link = Path.of(HOME, file);
+                        if (Files.isSymbolicLink(link)) { // the image's link into DISK_LINKS
+                            link = link.resolveSibling(Files.readSymbolicLink(link));
+                        }
                         Files.createDirectories(link.getParent());
                         Files.deleteIfExists(link);
                         Files.createSymbolicLink(link, device);

@@ -1,0 +1,57 @@
+package dev.morgana.xen.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The small kernel's root file system: the image's tree as a read-only squashfs (xz, x86 BCJ),
+ * which the kernel loads into a RAM disk and mounts as root ({@code root=/dev/ram0}, the old-style
+ * initrd path). Against an initramfs, only the compressed image stays in the guest's RAM (about
+ * 18 MB instead of 60 MB of unpacked files); the files' pages are page cache that the kernel may
+ * drop under pressure and decompress again. Written by {@code mksquashfs} (Debian's
+ * squashfs-tools), deterministically: every file root-owned, one time stamp, no extended
+ * attributes, and mksquashfs's output does not depend on its thread count.
+ */
+final class SquashfsRoot {
+
+    /**
+     * The squashfs block size, also the xz dictionary. 1 MiB compresses like the xz initramfs;
+     * the kernel holds a few blocks' worth of caches for it (one data block, three fragment
+     * blocks, the decompressor's dictionary), about 5 MB, measured against 256 KiB in
+     * docs/benchmarks.md ("VM image").
+     */
+    static final String BLOCK_SIZE = "1M";
+
+    private SquashfsRoot() {}
+
+    /**
+     * Writes {@code tree} to {@code out} as a squashfs image.
+     *
+     * @param scratch an empty working folder; deleted afterwards
+     * @param epoch the time stamped on every file and on the file system
+     */
+    static void write(Initramfs tree, long epoch, Path out, Path scratch) throws IOException {
+        DebianKernel.deleteTree(scratch);
+        Path stage = scratch.resolve("root");
+        Files.createDirectories(stage);
+        List<String> command = new ArrayList<>(List.of("mksquashfs", stage.toString(), out.toString(), "-noappend",
+                "-comp", "xz", "-Xbcj", "x86", "-b", BLOCK_SIZE, "-all-root", "-no-xattrs", "-no-exports",
+                "-all-time", Long.toString(epoch), "-mkfs-time", Long.toString(epoch), "-quiet", "-no-progress"));
+        List<String> pseudo = new ArrayList<>();
+        tree.stage(stage, device -> pseudo.add(device.path() + " c " + Integer.toOctalString(device.mode())
+                + " 0 0 " + device.major() + " " + device.minor()));
+        for (String definition : pseudo) {
+            command.add("-p");
+            command.add(definition);
+        }
+        Files.deleteIfExists(out);
+        try {
+            DebianKernel.run(scratch, command.toArray(String[]::new));
+        } finally {
+            DebianKernel.deleteTree(scratch);
+        }
+    }
+}
