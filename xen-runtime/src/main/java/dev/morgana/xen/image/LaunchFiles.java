@@ -11,6 +11,13 @@ final class LaunchFiles {
     private static final String INIT = "/" + XenPackager.RUNTIME + "/bin/java -- @" + XenPackager.INIT_ARGS;
 
     /**
+     * The init's environment: the kernel hands {@code NAME=value} words it does not know to init.
+     * Two glibc malloc arenas instead of one per thread (up to eight per CPU): each arena keeps
+     * its own free memory, which a guest without swap cannot spare (docs/xen.md, "Memory").
+     */
+    static final String INIT_ENVIRONMENT = "MALLOC_ARENA_MAX=2";
+
+    /**
      * The image's root file system: the ramdisk file the kernel is given and the kernel arguments
      * that go with it (both launch files put them last on the command line).
      */
@@ -20,13 +27,13 @@ final class LaunchFiles {
          * it is otherwise unpacked into a tmpfs limited to half the RAM, too little for the runtime
          * in a small guest ("Initramfs unpacking failed").
          */
-        INITRAMFS(XenPackager.INITRAMFS, "rootfstype=ramfs rdinit=" + INIT),
+        INITRAMFS(XenPackager.INITRAMFS, INIT_ENVIRONMENT + " rootfstype=ramfs rdinit=" + INIT),
         /**
          * A squashfs ({@link SquashfsRoot}) the kernel copies into the RAM disk {@code /dev/ram0}
          * and mounts read-only as root: only the compressed image stays in RAM. Needs a kernel with
          * squashfs and the RAM disk built in (the small kernel).
          */
-        SQUASHFS(XenPackager.SQUASHFS_ROOT, "root=/dev/ram0 rootfstype=squashfs ro init=" + INIT);
+        SQUASHFS(XenPackager.SQUASHFS_ROOT, INIT_ENVIRONMENT + " root=/dev/ram0 rootfstype=squashfs ro init=" + INIT);
 
         final String file;
         final String kernelArguments;

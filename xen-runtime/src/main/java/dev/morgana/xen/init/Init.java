@@ -67,6 +67,7 @@ public final class Init {
             JobRunner.onStopped(Init::powerOff);
             log("init: processes " + userProcesses() + " (only init: the appliance runs in pid 1)");
             log("init: starting the appliance at uptime " + uptime() + " s, " + memory());
+            MemoryWatch.start();
         } catch (Exception | LinkageError e) {
             fail(e);
         }
@@ -252,6 +253,10 @@ public final class Init {
      * kernel refuses to power off, the JVM halts with the status as a last resort.
      */
     static void powerOff(int status) {
+        String watched = MemoryWatch.summary();
+        if (!watched.isEmpty()) {
+            System.out.println("morgana init: since Main: " + watched);
+        }
         System.out.println(status == 0
                 ? "morgana init: stopped cleanly (status 0): powering the VM off"
                 : "morgana: stopping the VM with a failure status (" + status + "): powering it off");

@@ -23,7 +23,7 @@ class LaunchFilesTest {
             assertTrue(xl.contains(line + "\n"), line + " in\n" + xl);
         }
         assertTrue(xl.contains("extra = \"console=hvc0 panic=-1 morgana.IP=10.9.0.2 morgana.NETMASK=255.255.255.0"
-                + " morgana.GATEWAY=10.9.0.1 rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
+                + " morgana.GATEWAY=10.9.0.1 MALLOC_ARENA_MAX=2 rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args\""), xl);
         assertFalse(LaunchFiles.xlConfig("www", Map.of(), null, 256, LaunchFiles.Root.INITRAMFS).contains("\ndisk ="), "no disk for FS=crunch");
     }
 
@@ -34,14 +34,14 @@ class LaunchFilesTest {
         assertTrue(script.contains("-accel tcg"), script);
         assertTrue(script.contains("-m \"${MEMORY:-96}\""), "the guest RAM is the image's: " + script);
         assertTrue(script.contains("hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:80"), script);
-        assertTrue(script.contains("console=ttyS0 panic=-1 ${KEYS:-} rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java"), script);
+        assertTrue(script.contains("console=ttyS0 panic=-1 ${KEYS:-} MALLOC_ARENA_MAX=2 rootfstype=ramfs rdinit=/opt/morgana/runtime/bin/java"), script);
         assertTrue(script.contains("file=$here/htdocs.img"), script);
         assertFalse(LaunchFiles.qemuScript("www", "80", null, 256, LaunchFiles.Root.INITRAMFS).contains("-drive"), "no disk for FS=crunch");
     }
 
     @Test
     void aSquashfsRootIsTheRamdiskMountedReadOnlyFromTheRamDiskWithJavaAsInit() {
-        String tail = "root=/dev/ram0 rootfstype=squashfs ro init=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args";
+        String tail = "MALLOC_ARENA_MAX=2 root=/dev/ram0 rootfstype=squashfs ro init=/opt/morgana/runtime/bin/java -- @/etc/morgana/init.args";
         String xl = LaunchFiles.xlConfig("www", Map.of(), null, 96, LaunchFiles.Root.SQUASHFS);
         assertTrue(xl.contains("ramdisk = \"root.squashfs\"\n"), xl);
         assertTrue(xl.contains(" " + tail + "\"\n"), xl);
