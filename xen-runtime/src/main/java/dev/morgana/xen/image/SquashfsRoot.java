@@ -28,12 +28,15 @@ final class SquashfsRoot {
     private SquashfsRoot() {}
 
     /**
-     * Writes {@code tree} to {@code out} as a squashfs image.
+     * Writes {@code tree} to {@code image} as a squashfs image.
      *
-     * @param scratch an empty working folder; deleted afterwards
+     * @param scratchDir a working folder, emptied first and deleted afterwards
      * @param epoch the time stamped on every file and on the file system
      */
-    static void write(Initramfs tree, long epoch, Path out, Path scratch) throws IOException {
+    static void write(Initramfs tree, long epoch, Path image, Path scratchDir) throws IOException {
+        // absolute: mksquashfs runs in the scratch folder
+        Path out = image.toAbsolutePath();
+        Path scratch = scratchDir.toAbsolutePath();
         DebianKernel.deleteTree(scratch);
         Path stage = scratch.resolve("root");
         Files.createDirectories(stage);

@@ -80,6 +80,13 @@ class SquashfsRootTest {
     }
 
     @Test
+    void relativePathsAreResolvedAgainstTheWorkingDirectoryNotTheScratchFolder() throws IOException {
+        Path relative = Path.of("").toAbsolutePath().relativize(tmp);
+        SquashfsRoot.write(sample(), EPOCH, relative.resolve("rel.squashfs"), relative.resolve("rel.scratch"));
+        assertTrue(Files.size(tmp.resolve("rel.squashfs")) > 0);
+    }
+
+    @Test
     void theSameTreeGivesTheSameBytes() throws IOException {
         assertArrayEquals(Files.readAllBytes(write("a.squashfs")), Files.readAllBytes(write("b.squashfs")));
     }
