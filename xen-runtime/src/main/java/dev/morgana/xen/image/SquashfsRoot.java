@@ -18,10 +18,11 @@ import java.util.List;
 final class SquashfsRoot {
 
     /**
-     * The squashfs block size, also the xz dictionary. 1 MiB compresses like the xz initramfs;
-     * the kernel holds a few blocks' worth of caches for it (one data block, three fragment
-     * blocks, the decompressor's dictionary), about 5 MB, measured against 256 KiB in
-     * docs/benchmarks.md ("VM image").
+     * The squashfs block size, also the xz dictionary. 1 MiB compresses like the xz initramfs
+     * (256 KiB: +0.8 MB of image); the kernel keeps one data block and the decompressor's
+     * dictionary, 2 MiB. No fragments (small files and tails packed into shared blocks): the
+     * kernel would cache three fragment blocks, 3 MiB of a small guest, for 61 KB of image
+     * (docs/benchmarks.md, "VM image").
      */
     static final String BLOCK_SIZE = "1M";
 
@@ -41,7 +42,7 @@ final class SquashfsRoot {
         Path stage = scratch.resolve("root");
         Files.createDirectories(stage);
         List<String> command = new ArrayList<>(List.of("mksquashfs", stage.toString(), out.toString(), "-noappend",
-                "-comp", "xz", "-Xbcj", "x86", "-b", BLOCK_SIZE, "-all-root", "-no-xattrs", "-no-exports",
+                "-comp", "xz", "-Xbcj", "x86", "-b", BLOCK_SIZE, "-no-fragments", "-all-root", "-no-xattrs", "-no-exports",
                 "-all-time", Long.toString(epoch), "-mkfs-time", Long.toString(epoch), "-quiet", "-no-progress"));
         List<String> pseudo = new ArrayList<>();
         tree.stage(stage, device -> pseudo.add(device.path() + " c " + Integer.toOctalString(device.mode())

@@ -59,6 +59,7 @@ class SquashfsRootTest {
         assertEquals(4, superblock.getShort(20), "compression id 4 = xz");
         assertEquals(4, superblock.getShort(28), "major version");
         assertEquals(0, superblock.getShort(30), "minor version");
+        assertEquals(0, superblock.getInt(16), "no fragments: the kernel keeps no fragment cache then");
         assertTrue(Files.notExists(tmp.resolve("root.squashfs.scratch")), "the scratch folder is removed");
     }
 
