@@ -25,7 +25,8 @@ import java.util.jar.JarInputStream;
  * <ul>
  * <li>{@code vmlinuz}: Debian's cloud kernel (Xen PV/PVH, virtio; drivers as modules), or with
  *     {@code KERNEL=small} Morgana's own ({@link SmallKernel}: every driver built in);</li>
- * <li>{@code initramfs.cpio.xz}: the VM's jlinked runtime ({@link VmRuntime}), the glibc files it needs, the kernel
+ * <li>{@code initramfs.cpio.xz} (cloud kernel) or {@code root.squashfs} (small kernel, {@link SquashfsRoot}):
+ *     the VM's jlinked runtime ({@link VmRuntime}), the glibc files it needs, the kernel
  *     modules the VM needs with their dependencies, the appliance's jars and data, and the init
  *     ({@link Init}: the JVM is PID 1, then runs the generated Main);</li>
  * <li>{@code NAME.xl}: an {@code xl create} config; {@code run-qemu.sh}: boots the same image
@@ -52,10 +53,12 @@ public final class XenPackager {
      */
     public static final int MEMORY_MB = 256;
     /**
-     * Guest RAM with the small kernel ({@code KERNEL=small}): the smallest measured to serve 8
-     * clients under load (make test-vm-memory); 96 and 128 MB run out of memory (docs/benchmarks.md).
+     * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): the smallest measured
+     * to serve 8 clients under load (make test-vm-memory VM_MEMORY=112); 96 MB boots and serves,
+     * but under that load the JVM (46 MB of anonymous memory) squeezes the page cache until the
+     * guest spends its time decompressing evicted pages again (docs/benchmarks.md, "VM image").
      */
-    public static final int SMALL_KERNEL_MEMORY_MB = 160;
+    public static final int SMALL_KERNEL_MEMORY_MB = 112;
     /**
      * JVM options for a small guest: a small heap that Serial GC keeps close to the live data
      * (it grows the heap only below 10% free and gives it back above 30%), C1 only with one
@@ -63,9 +66,9 @@ public final class XenPackager {
      * and direct buffers, and a crunch store mapped where it lies in its jar rather than copied
      * into the JVM's memory (kv-ro-crunch's {@code morgana.crunch.readAtOnceMax}).
      */
-    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-XX:MinHeapFreeRatio=10",
+    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx20m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
-            "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m",
+            "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=12m", "-XX:MaxDirectMemorySize=16m",
             "-Dmorgana.crunch.readAtOnceMax=0");
 
     private static final String INIT_PACKAGE = Init.class.getPackageName().replace('.', '/') + "/";
