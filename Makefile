@@ -229,7 +229,7 @@ bench-tls-handshake:
 
 # ---- small VM kernel and a guest under load with little memory ----
 .PHONY: vm-kernel test-vm-memory
-VM_MEMORY ?= 160
+VM_MEMORY ?= 112
 VM_LOAD_SECONDS ?= 60
 
 # Morgana's small kernel (KERNEL=small, or MORGANA_KERNEL=small for make build): Debian's

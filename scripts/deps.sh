@@ -29,6 +29,7 @@ needs=(
     "busybox busybox-static"
     "zstd zstd"
     "slirp4netns slirp4netns"
+    "mksquashfs squashfs-tools"
 )
 
 missing=()

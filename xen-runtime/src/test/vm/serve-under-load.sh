@@ -7,7 +7,7 @@
 # Fails on a wrong or missing body, an out-of-memory report on the console, or a VM that dies;
 # ends with the ACPI power button and checks the appliance stopped cleanly. Bounded: at most
 # about 11 minutes plus SECONDS. Needs qemu-system-x86_64, curl and socat; sends traffic only to
-# the loopback port forward QEMU opens.
+# the loopback port forward QEMU opens. CONSOLE_LOG, if set, is where the guest's console is kept.
 set -euo pipefail
 
 image=$1 htdocs=$2 seconds=${3:-60}
@@ -17,6 +17,7 @@ boot_limit=300
 work=$(mktemp -d)
 qemu_pid=
 cleanup() {
+    [ -z "${CONSOLE_LOG:-}" ] || cp "$work/console.log" "$CONSOLE_LOG" 2>/dev/null || true
     if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
         kill "$qemu_pid" 2>/dev/null || true
         wait "$qemu_pid" 2>/dev/null || true
@@ -107,4 +108,4 @@ for _ in $(seq 1 90); do
 done
 kill -0 "$qemu_pid" 2>/dev/null && fail "the VM did not power off within 90 s of the power button"
 grep -a -q 'stopped cleanly (status 0)' "$work/console.log" || fail "the appliance did not stop cleanly"
-echo "serve-under-load: powered off cleanly"
+echo "serve-under-load: powered off cleanly; $(grep -a -o 'since Main: .*' "$work/console.log" | tr -d '\r' | head -1)"

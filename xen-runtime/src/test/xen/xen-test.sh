@@ -7,7 +7,7 @@
 # console. Packages are fetched once with apt-get download and kept in CACHE.
 #
 # usage: xen-test.sh IMAGE_DIR PATHS_FILE CACHE WORK TIMEOUT_SECONDS
-#   IMAGE_DIR  the folder make build wrote (vmlinuz, initramfs.cpio.xz, www.xl)
+#   IMAGE_DIR  the folder make build wrote (vmlinuz, initramfs.cpio.xz or root.squashfs, www.xl)
 #   PATHS_FILE URL paths to fetch, one per line (already percent-encoded)
 #   WORK       a scratch folder: dom0 tree, dom0 initramfs and console.log are written there
 set -euo pipefail
@@ -68,7 +68,9 @@ for m in $modules; do
     mkdir -p "$D/lib/modules/$(dirname "$m")"; cp "$DOM0_MODULES/$m.ko" "$D/lib/modules/$m.ko"
 done
 echo $modules > "$D/etc/dom0-modules"
-cp "$IMAGE"/vmlinuz "$IMAGE"/initramfs.cpio.xz "$IMAGE"/*.xl "$D/guest/"
+# The ramdisk the xl config names: the cloud kernel's initramfs or the small kernel's squashfs root.
+ramdisk=$(sed -n 's/^ramdisk = "\(.*\)"$/\1/p' "$IMAGE"/*.xl)
+cp "$IMAGE"/vmlinuz "$IMAGE/$ramdisk" "$IMAGE"/*.xl "$D/guest/"
 cp "$PATHS" "$D/etc/site-paths"
 cp "$here/dom0-init" "$D/init"; chmod 755 "$D/init"
 (cd "$D" && find . | /bin/busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$WORK/dom0.cpio.gz"

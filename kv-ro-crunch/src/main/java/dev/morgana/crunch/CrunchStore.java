@@ -112,8 +112,11 @@ public final class CrunchStore implements KvRo {
      * system call; larger ones are mapped where they lie. Reading keeps the foreign-memory API
      * (whose first use spins method-handle classes) and {@code FileChannel.map}'s buffer form
      * (which builds its buffer by reflection) off the start path: some 10 ms each, interpreted.
+     * The system property {@code morgana.crunch.readAtOnceMax} (bytes) overrides it: the VM image
+     * sets 0, so the store is mapped where it lies and its pages stay page cache the guest's
+     * kernel may drop, instead of a copy in the JVM's own memory (docs/xen.md, "Memory").
      */
-    static final int READ_AT_ONCE_MAX = 64 * 1024 * 1024;
+    static final int READ_AT_ONCE_MAX = Integer.getInteger("morgana.crunch.readAtOnceMax", 64 * 1024 * 1024);
 
     /**
      * Takes the resource's bytes from where they lie in its jar, when it is a local jar holding

@@ -94,6 +94,7 @@ public record DebianKernel(Path vmlinuz, Path modules, String release) {
                         case "depmod", "/usr/sbin/depmod" -> "kmod";
                         case "dpkg-deb" -> "dpkg";
                         case "strip" -> "binutils";
+                        case "mksquashfs" -> "squashfs-tools";
                         default -> "apt";
                     } + "): " + e.getMessage(), e);
         }

@@ -6,8 +6,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
@@ -30,6 +34,9 @@ public final class Initramfs {
      * unpacking, 1 MiB costs about 0.3 MB of file size (docs/xen.md, "Memory").
      */
     static final int XZ_DICTIONARY = 1 << 20;
+
+    /** A character device of the tree, for {@link #stage}. */
+    record DeviceNode(String path, int mode, int major, int minor) {}
 
     private sealed interface Node permits Directory, RegularFile, Symlink, CharDevice {}
 
@@ -106,7 +113,7 @@ public final class Initramfs {
     }
 
     /** The paths in the archive, sorted. */
-    public java.util.Set<String> paths() {
+    public Set<String> paths() {
         return java.util.Collections.unmodifiableSet(nodes.keySet());
     }
 
@@ -164,6 +171,45 @@ public final class Initramfs {
         }
         cpio.finish();
         cpio.close();
+    }
+
+    /**
+     * Writes the tree into the empty folder {@code dir} (directories, files and links with their
+     * modes) for a file-system writer that reads folders; device nodes cannot be made there
+     * without root, so each is handed to {@code devices} instead.
+     */
+    void stage(Path dir, Consumer<DeviceNode> devices) throws IOException {
+        SortedMap<Path, Integer> directoryModes = new TreeMap<>();
+        for (var e : nodes.entrySet()) {
+            Path target = dir.resolve(e.getKey());
+            switch (e.getValue()) {
+                case Directory d -> {
+                    Files.createDirectories(target);
+                    directoryModes.put(target, d.mode());
+                }
+                case RegularFile f -> {
+                    Files.write(target, f.content());
+                    Files.setPosixFilePermissions(target, permissions(f.mode()));
+                }
+                case Symlink s -> Files.createSymbolicLink(target, Path.of(s.target()));
+                case CharDevice c -> devices.accept(new DeviceNode(e.getKey(), c.mode(), c.major(), c.minor()));
+            }
+        }
+        // Last, so a read-only directory mode cannot stop its own files being written.
+        for (var directory : directoryModes.entrySet()) {
+            Files.setPosixFilePermissions(directory.getKey(), permissions(directory.getValue()));
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values();
+        for (int i = 0; i < 9; i++) { // values() runs OWNER_READ ... OTHERS_EXECUTE: bit 8 down to 0
+            if ((mode & (1 << (8 - i))) != 0) {
+                set.add(bits[i]);
+            }
+        }
+        return set;
     }
 
     /** The xz-compressed archive's bytes. */

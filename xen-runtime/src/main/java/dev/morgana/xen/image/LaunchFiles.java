@@ -7,14 +7,42 @@ import java.util.Map;
 /** The two ways to start the image: an {@code xl} config for Xen and a shell script for QEMU. */
 final class LaunchFiles {
 
+    /** The init: the java binary itself, whose argument after {@code --} is the file holding the JVM's options and the init's class. */
+    private static final String INIT = "/" + XenPackager.RUNTIME + "/bin/java -- @" + XenPackager.INIT_ARGS;
+
     /**
-     * Kernel arguments both use: init is the java binary itself, and what follows
-     * {@code --} is its argument: the file holding the JVM's options and the init's class.
-     * {@code rootfstype=ramfs}: the initramfs is otherwise unpacked into a tmpfs limited to half
-     * the RAM, too little for the runtime in a small guest ("Initramfs unpacking failed").
+     * The init's environment: the kernel hands {@code NAME=value} words it does not know to init.
+     * Two glibc malloc arenas instead of one per thread (up to eight per CPU): each arena keeps
+     * its own free memory, which a guest without swap cannot spare (docs/xen.md, "Memory").
      */
-    static final String INIT_TAIL = "rootfstype=ramfs rdinit=/" + XenPackager.RUNTIME + "/bin/java -- @"
-            + XenPackager.INIT_ARGS;
+    static final String INIT_ENVIRONMENT = "MALLOC_ARENA_MAX=2";
+
+    /**
+     * The image's root file system: the ramdisk file the kernel is given and the kernel arguments
+     * that go with it (both launch files put them last on the command line).
+     */
+    enum Root {
+        /**
+         * An xz cpio the kernel unpacks into RAM, where every file stays. {@code rootfstype=ramfs}:
+         * it is otherwise unpacked into a tmpfs limited to half the RAM, too little for the runtime
+         * in a small guest ("Initramfs unpacking failed").
+         */
+        INITRAMFS(XenPackager.INITRAMFS, INIT_ENVIRONMENT + " rootfstype=ramfs rdinit=" + INIT),
+        /**
+         * A squashfs ({@link SquashfsRoot}) the kernel copies into the RAM disk {@code /dev/ram0}
+         * and mounts read-only as root: only the compressed image stays in RAM. Needs a kernel with
+         * squashfs and the RAM disk built in (the small kernel).
+         */
+        SQUASHFS(XenPackager.SQUASHFS_ROOT, INIT_ENVIRONMENT + " root=/dev/ram0 rootfstype=squashfs ro init=" + INIT);
+
+        final String file;
+        final String kernelArguments;
+
+        Root(String file, String kernelArguments) {
+            this.file = file;
+            this.kernelArguments = kernelArguments;
+        }
+    }
 
     private LaunchFiles() {}
 
@@ -22,7 +50,7 @@ final class LaunchFiles {
      * The xl config names its files relative to the image folder, so the folder can move (and
      * two builds in different places write the same bytes): run {@code xl create} there.
      */
-    static String xlConfig(String name, Map<String, String> configured, String disk, int memoryMb) {
+    static String xlConfig(String name, Map<String, String> configured, String disk, int memoryMb, Root root) {
         StringBuilder keys = new StringBuilder();
         for (String key : List.of("IP", "NETMASK", "GATEWAY")) {
             keys.append(keys.isEmpty() ? "" : " ").append("morgana.").append(key).append('=')
@@ -46,11 +74,11 @@ final class LaunchFiles {
                 %5$son_poweroff = "destroy"
                 on_reboot = "destroy"
                 on_crash = "destroy"
-                """.formatted(name, keys, INIT_TAIL, memoryMb,
-                disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + disk + "' ]\n", XenPackager.INITRAMFS);
+                """.formatted(name, keys, root.kernelArguments, memoryMb,
+                disk == null ? "" : "disk = [ 'format=raw,vdev=xvdb,access=ro,target=" + disk + "' ]\n", root.file);
     }
 
-    static String qemuScript(String name, String port, String disk, int memoryMb) {
+    static String qemuScript(String name, String port, String disk, int memoryMb, Root root) {
         return """
                 #!/bin/sh
                 # Boots the "%1$s" VM image under QEMU with software emulation. Written by `make build` (TARGET=xen).
@@ -67,8 +95,8 @@ final class LaunchFiles {
                   -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:${HOST_PORT:-8080}-${GUEST_IP:-}:%2$s" \\
                   -device virtio-net-pci,netdev=net0 \\
                 %5$s  "$@"
-                """.formatted(name, port, memoryMb, INIT_TAIL, disk == null ? ""
+                """.formatted(name, port, memoryMb, root.kernelArguments, disk == null ? ""
                 : "  -drive \"if=none,id=site,format=raw,readonly=on,file=$here/" + disk + "\" \\\n"
-                + "  -device virtio-blk-pci,drive=site \\\n", XenPackager.INITRAMFS);
+                + "  -device virtio-blk-pci,drive=site \\\n", root.file);
     }
 }

@@ -25,7 +25,8 @@ import java.util.jar.JarInputStream;
  * <ul>
  * <li>{@code vmlinuz}: Debian's cloud kernel (Xen PV/PVH, virtio; drivers as modules), or with
  *     {@code KERNEL=small} Morgana's own ({@link SmallKernel}: every driver built in);</li>
- * <li>{@code initramfs.cpio.xz}: the VM's jlinked runtime ({@link VmRuntime}), the glibc files it needs, the kernel
+ * <li>{@code initramfs.cpio.xz} (cloud kernel) or {@code root.squashfs} (small kernel, {@link SquashfsRoot}):
+ *     the VM's jlinked runtime ({@link VmRuntime}), the glibc files it needs, the kernel
  *     modules the VM needs with their dependencies, the appliance's jars and data, and the init
  *     ({@link Init}: the JVM is PID 1, then runs the generated Main);</li>
  * <li>{@code NAME.xl}: an {@code xl create} config; {@code run-qemu.sh}: boots the same image
@@ -42,24 +43,33 @@ public final class XenPackager {
     public static final String RUNTIME = "opt/morgana/runtime";
     public static final String INIT_CLASSES = "opt/morgana/init";
     public static final String INIT_ARGS = "/etc/morgana/init.args";
-    /** The initramfs file: xz-compressed newc cpio. */
+    /** The initramfs file (cloud kernel): xz-compressed newc cpio. */
     public static final String INITRAMFS = "initramfs.cpio.xz";
+    /** The root file system image (small kernel): squashfs, loaded into a RAM disk ({@link SquashfsRoot}). */
+    public static final String SQUASHFS_ROOT = "root.squashfs";
     /**
      * Guest RAM with Debian's cloud kernel: the initramfs is unpacked into RAM and stays there, and
      * that kernel takes 33 MB itself (docs/xen.md, "Memory").
      */
     public static final int MEMORY_MB = 256;
     /**
-     * Guest RAM with the small kernel ({@code KERNEL=small}): the smallest measured to serve 8
-     * clients under load (make test-vm-memory); 96 and 128 MB run out of memory (docs/benchmarks.md).
+     * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): the smallest measured
+     * to serve 8 clients under load (make test-vm-memory VM_MEMORY=112); 96 MB boots and serves,
+     * but under that load the JVM (46 MB of anonymous memory) squeezes the page cache until the
+     * guest spends its time decompressing evicted pages again (docs/benchmarks.md, "VM image").
      */
-    public static final int SMALL_KERNEL_MEMORY_MB = 160;
+    public static final int SMALL_KERNEL_MEMORY_MB = 112;
     /**
-     * JVM options for a small guest: a small heap, C1 only (less memory and quicker warm-up under
-     * emulation), bounded metaspace, code cache and direct buffers.
+     * JVM options for a small guest: a small heap that Serial GC keeps close to the live data
+     * (it grows the heap only below 10% free and gives it back above 30%), C1 only with one
+     * compiler thread (less memory, quicker warm-up under emulation), bounded metaspace, code cache
+     * and direct buffers, and a crunch store mapped where it lies in its jar rather than copied
+     * into the JVM's memory (kv-ro-crunch's {@code morgana.crunch.readAtOnceMax}).
      */
-    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-Xss512k", "-XX:TieredStopAtLevel=1",
-            "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m");
+    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx20m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=12m", "-XX:MaxDirectMemorySize=16m",
+            "-Dmorgana.crunch.readAtOnceMax=0");
 
     private static final String INIT_PACKAGE = Init.class.getPackageName().replace('.', '/') + "/";
 
@@ -124,8 +134,10 @@ public final class XenPackager {
                 for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                     String relative = "data/" + data.relativize(file).toString().replace('\\', '/');
                     if (relative.endsWith(".img")) {
-                        // A block image is the VM's disk, not a file in RAM.
+                        // A block image is the VM's disk, not a file in RAM. The init links it to
+                        // the disk device through this link: the image's own root may be read-only.
                         disks.add(relative);
+                        image.symlink(Init.HOME.substring(1) + "/" + relative, Init.DISK_LINKS + "/" + relative);
                         Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                     } else {
                         image.file(Init.HOME.substring(1) + "/" + relative, file, 0644);
@@ -147,19 +159,26 @@ public final class XenPackager {
 
         Path kernelCopy = dir.resolve("vmlinuz");
         Files.copy(vmlinuz, kernelCopy, StandardCopyOption.REPLACE_EXISTING);
-        Path initramfs = dir.resolve(INITRAMFS);
-        try (var stream = Files.newOutputStream(initramfs)) {
-            image.writeXz(stream);
+        // The small kernel mounts a squashfs root from a RAM disk (only compressed bytes stay in
+        // RAM); the cloud kernel lacks the RAM disk driver and unpacks an initramfs.
+        LaunchFiles.Root root = kernelChoice.equals("small") ? LaunchFiles.Root.SQUASHFS : LaunchFiles.Root.INITRAMFS;
+        Path initramfs = dir.resolve(root.file);
+        if (root == LaunchFiles.Root.SQUASHFS) {
+            SquashfsRoot.write(image, epoch.getEpochSecond(), initramfs, dir.resolve("squashfs.partial"));
+        } else {
+            try (var stream = Files.newOutputStream(initramfs)) {
+                image.writeXz(stream);
+            }
         }
         String port = keys.getOrDefault("PORT", "8080");
         int memoryMb = kernelChoice.equals("small") ? SMALL_KERNEL_MEMORY_MB : MEMORY_MB;
         String disk = disks.isEmpty() ? null : Path.of(disks.getFirst()).getFileName().toString();
         Path xl = dir.resolve(name + ".xl");
-        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk, memoryMb), StandardCharsets.UTF_8);
+        Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk, memoryMb, root), StandardCharsets.UTF_8);
         Path qemu = dir.resolve("run-qemu.sh");
-        Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk, memoryMb), StandardCharsets.UTF_8);
+        Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk, memoryMb, root), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
-        progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), initramfs "
+        progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), " + root.file + " "
                 + Files.size(initramfs) / 1024 + " KiB with modules "
                 + (modules.isEmpty() ? "none (built in)" : String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList())));
         progress.accept("xen: built " + dir + ": " + qemu + " boots it under QEMU, xl create " + xl + " under Xen");

@@ -34,6 +34,11 @@ public final class Init {
     public static final String DISKS = "disks";
     /** The appliance's home inside the image (-Dmorgana.home). */
     public static final String HOME = "/opt/morgana/app";
+    /**
+     * Where the init links data files served from a disk to the disk's device: the image links
+     * {@code HOME/data/FILE} here, because its own root may be read-only (the small kernel's squashfs).
+     */
+    public static final String DISK_LINKS = "/tmp/morgana-disks";
 
     private static final long MS_NOSUID = 2;
     private static final long MS_NODEV = 4;
@@ -62,6 +67,7 @@ public final class Init {
             JobRunner.onStopped(Init::powerOff);
             log("init: processes " + userProcesses() + " (only init: the appliance runs in pid 1)");
             log("init: starting the appliance at uptime " + uptime() + " s, " + memory());
+            MemoryWatch.start();
         } catch (Exception | LinkageError e) {
             fail(e);
         }
@@ -168,6 +174,9 @@ public final class Init {
                 if (Files.exists(device)) {
                     for (String file : files) {
                         Path link = Path.of(HOME, file);
+                        if (Files.isSymbolicLink(link)) { // the image's link into DISK_LINKS
+                            link = link.resolveSibling(Files.readSymbolicLink(link));
+                        }
                         Files.createDirectories(link.getParent());
                         Files.deleteIfExists(link);
                         Files.createSymbolicLink(link, device);
@@ -244,6 +253,10 @@ public final class Init {
      * kernel refuses to power off, the JVM halts with the status as a last resort.
      */
     static void powerOff(int status) {
+        String watched = MemoryWatch.summary();
+        if (!watched.isEmpty()) {
+            System.out.println("morgana init: since Main: " + watched);
+        }
         System.out.println(status == 0
                 ? "morgana init: stopped cleanly (status 0): powering the VM off"
                 : "morgana: stopping the VM with a failure status (" + status + "): powering it off");
