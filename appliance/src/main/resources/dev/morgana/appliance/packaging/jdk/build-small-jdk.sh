@@ -1,0 +1,150 @@
+#!/bin/sh
+# Builds Morgana's small JDK (JVM=small) from a Debian OpenJDK source package:
+#   build-small-jdk.sh OUT_DIR VARIANT SOURCE_CACHE
+# VARIANT picks HotSpot's features (see "variants" below). Writes OUT_DIR/jmods (the jmods
+# RuntimeLinker links an appliance's runtime from), OUT_DIR/linker (a runtime holding the
+# built jlink: a JDK's jlink links only its own version's java.base), OUT_DIR/configure-options,
+# OUT_DIR/version and OUT_DIR/build-seconds, atomically: a failed or interrupted build leaves
+# no OUT_DIR. BOOT_JDK (environment) names the JDK 25 that compiles it.
+# The source tarball is fetched once into SOURCE_CACHE with a private apt configuration whose
+# deb-src lines reuse the archive the machine's own Debian sources name; apt checks it against
+# the signed .dsc. As root it installs the build tools it lacks from Debian.
+# Takes 20 to 60 minutes on 2 cores (niced).
+set -eu
+
+out=$1
+variant=$2
+source_cache=$3
+
+# The source: pinned, so every build of this script compiles the same code. openjdk-26 and
+# not openjdk-25: the archive this was written against served no openjdk-25 source files
+# (every .dsc and .orig.tar.xz answered 404). A 26 VM runs the appliance's release-25 classes.
+package=openjdk-26
+version=26.0.2.1+1-1
+upstream=26.0.2.1+1
+suite=sid
+version_build=1
+# Fixed stamps, so two builds from the same source and settings give the same jmods.
+source_date=1767225600   # 2026-01-01T00:00:00Z
+# The jmods built: java.base (HotSpot, the core classes, their native libraries),
+# jdk.unsupported (sun.misc.Unsafe, which libraries an appliance bundles may reach), and
+# jdk.jlink with what it requires, for the linker runtime.
+modules="java.base jdk.unsupported jdk.jlink jdk.internal.opt"
+
+# The variants: HotSpot's features. Temurin's server VM has C2, five collectors, JFR, JVMCI,
+# JVMTI, management and serviceability; an appliance runs the serial collector and needs
+# only the class data sharing behind its AOT cache.
+case "$variant" in
+    minimal) features="compiler1,serialgc,cds" ;;      # C1 only: the smallest VM
+    c2)      features="compiler1,compiler2,serialgc,cds" ;; # tiered C1+C2: more throughput
+    *) echo "small jdk: unknown variant '$variant' (minimal or c2)" >&2; exit 2 ;;
+esac
+
+say() { echo "small jdk: $*"; }
+start=$(date +%s)
+
+# --- build tools -----------------------------------------------------------------------------
+tools="autoconf make gcc g++ zip unzip file tar xz dpkg-source"
+missing=""
+for tool in $tools; do
+    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+for header in cups/cups.h alsa/asoundlib.h fontconfig/fontconfig.h X11/Xlib.h X11/extensions/XTest.h \
+        X11/extensions/Xrender.h X11/extensions/Xrandr.h X11/Intrinsic.h; do
+    [ -f "/usr/include/$header" ] || missing="$missing $header"
+done
+if [ -n "$missing" ]; then
+    # configure checks these headers even for a headless JDK that never compiles against them
+    packages="autoconf make gcc g++ zip unzip file xz-utils dpkg-dev libcups2-dev libasound2-dev \
+libfontconfig-dev libx11-dev libxext-dev libxrender-dev libxrandr-dev libxtst-dev libxt-dev"
+    if [ "$(id -u)" -ne 0 ]; then
+        say "missing$missing; as root: apt-get install $packages" >&2
+        exit 2
+    fi
+    say "installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $packages >/dev/null
+fi
+
+boot_jdk=${BOOT_JDK:-}
+if [ -z "$boot_jdk" ] || [ ! -x "$boot_jdk/bin/javac" ]; then
+    say "BOOT_JDK must name a JDK 24 or 25 (with javac)" >&2
+    exit 2
+fi
+
+# --- source ----------------------------------------------------------------------------------
+orig_name="${package}_${upstream}.orig.tar.xz"
+orig="$source_cache/$orig_name"
+if [ ! -f "$orig" ]; then
+    say "fetching $package $version source"
+    apt_dir="$source_cache/apt"
+    mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/download"
+    : >"$apt_dir/empty.list"
+    # the archive the machine's own Debian sources name (deb822 or one-line format)
+    archive=$( { sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null
+                 sed -n 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*\).*/\2/p' \
+                     /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null; } \
+               | tr ' ' '\n' | grep '/debian/\{0,1\}$' | head -1)
+    if [ -z "$archive" ]; then
+        say "no Debian archive (a URI ending in /debian) in /etc/apt/sources.list(.d)" >&2
+        exit 1
+    fi
+    printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$archive" "$suite" >"$apt_dir/parts/$suite.sources"
+    set -- -o Dir::Etc::SourceList="$apt_dir/empty.list" -o Dir::Etc::SourceParts="$apt_dir/parts" \
+        -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
+    apt-get "$@" -qq update
+    # apt checks the .dsc's signature and every file's checksum against it
+    (cd "$apt_dir/download" && apt-get "$@" -qq source --download-only "$package=$version")
+    mv "$apt_dir/download/$orig_name" "$orig"
+    rm -rf "$apt_dir"
+fi
+
+work="$out.partial"
+rm -rf "$work" "$out"
+mkdir -p "$work/src"
+say "unpacking $orig_name"
+tar xJf "$orig" -C "$work/src" --strip-components=1
+cd "$work/src"
+
+# --- configure -------------------------------------------------------------------------------
+set -- --with-boot-jdk="$boot_jdk" \
+    --with-debug-level=release \
+    --enable-headless-only \
+    --disable-warnings-as-errors \
+    --with-native-debug-symbols=none \
+    --with-jvm-variants=custom \
+    --with-jvm-features="$features" \
+    --with-version-build="$version_build" --with-version-pre= --with-version-opt=morgana \
+    --with-vendor-name=Morgana \
+    --with-source-date="$source_date" \
+    --with-build-user=morgana \
+    --with-zlib=bundled --with-freetype=bundled \
+    --disable-ccache --disable-precompiled-headers \
+    --with-jobs="$(nproc)"
+printf '%s\n' "$@" | grep -v '^--with-boot-jdk=\|^--with-jobs=' >"$work/configure-options"
+say "configure (variant $variant: $features)"
+bash configure "$@" >"$work/configure.log" 2>&1 || { tail -40 "$work/configure.log" >&2; exit 1; }
+
+# --- build -----------------------------------------------------------------------------------
+targets=""
+for module in $modules; do targets="$targets $module-jmod"; done
+say "compiling$targets (nice, $(nproc) jobs; 20 to 60 minutes; log: $work/make.log)"
+nice -n 10 make $targets >"$work/make.log" 2>&1 || { tail -60 "$work/make.log" >&2; exit 1; }
+
+mkdir -p "$work/out/jmods"
+for module in $modules; do
+    cp build/*/images/jmods/"$module.jmod" "$work/out/jmods/"
+done
+say "linking the linker runtime (java.base, jdk.jlink)"
+build/*/jdk/bin/jlink --module-path "$work/out/jmods" --add-modules jdk.jlink --strip-debug \
+    --no-header-files --no-man-pages --output "$work/out/linker" >>"$work/make.log" 2>&1 \
+    || { tail -20 "$work/make.log" >&2; exit 1; }
+"$work/out/linker/bin/java" -version >"$work/out/version" 2>&1
+mv "$work/configure-options" "$work/out/"
+echo $(( $(date +%s) - start )) >"$work/out/build-seconds"
+mv "$work/out" "$out"
+cd /
+rm -rf "$work"
+say "$package $upstream ($variant) built in $(cat "$out/build-seconds") s: $out/jmods"
