@@ -1,0 +1,72 @@
+package dev.morgana.appliance.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class SmallJdkTest {
+
+    private static String script() throws Exception {
+        return new String(SmallJdk.resource(SmallJdk.SCRIPT), StandardCharsets.UTF_8);
+    }
+
+    /** The value of a {@code name=value} line of the script. */
+    private static String setting(String script, String name) {
+        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(name) + "=(\\S+)").matcher(script);
+        assertTrue(m.find(), name + " is set");
+        return m.group(1).replace("\"", "");
+    }
+
+    @Test
+    void theCacheKeyChangesWithTheScriptOrTheVariantOnly() {
+        byte[] script = "make\n".getBytes(StandardCharsets.US_ASCII);
+        String key = SmallJdk.cacheKey(script, "minimal");
+        assertEquals(16, key.length());
+        assertEquals(key, SmallJdk.cacheKey(script.clone(), "minimal"), "same inputs, same JDK");
+        assertNotEquals(key, SmallJdk.cacheKey(script, "c2"));
+        assertNotEquals(key, SmallJdk.cacheKey("make -j2\n".getBytes(StandardCharsets.US_ASCII), "minimal"));
+        // the separator keeps script and variant apart: "ab"+"c" is not "a"+"bc"
+        assertNotEquals(SmallJdk.cacheKey("ab".getBytes(StandardCharsets.US_ASCII), "c"),
+                SmallJdk.cacheKey("a".getBytes(StandardCharsets.US_ASCII), "bc"));
+    }
+
+    @Test
+    void theSourceIsPinnedAndTheStampsFixedSoBuildsRepeat() throws Exception {
+        String script = script();
+        assertTrue(setting(script, "version").matches("\\d+\\.\\d+\\.\\d+.*-\\d+.*"), "a full Debian version");
+        assertTrue(setting(script, "version").startsWith(setting(script, "upstream")), "the Debian version of that upstream");
+        assertTrue(setting(script, "source_date").matches("\\d+"), "a fixed epoch, not 'current'");
+        for (String option : new String[] {"--with-source-date=\"$source_date\"", "--with-version-opt=morgana",
+                "--with-build-user=morgana", "--with-native-debug-symbols=none", "--enable-headless-only",
+                "--with-jvm-variants=custom"}) {
+            assertTrue(script.contains(option), option);
+        }
+        assertTrue(!script.contains("://"), "no download address: the archive comes from the machine's apt sources");
+    }
+
+    @Test
+    void theMinimalVariantHasC1TheSerialCollectorAndCdsOnly() throws Exception {
+        Matcher minimal = Pattern.compile("(?m)^\\s*minimal\\)\\s*features=\"([^\"]+)\"").matcher(script());
+        assertTrue(minimal.find());
+        assertEquals("cds,compiler1,serialgc", String.join(",", java.util.Arrays.stream(minimal.group(1).split(","))
+                .sorted().toList()), "the AOT cache needs cds; the launcher runs -XX:+UseSerialGC");
+        Matcher c2 = Pattern.compile("(?m)^\\s*c2\\)\\s*features=\"([^\"]+)\"").matcher(script());
+        assertTrue(c2.find());
+        assertTrue(c2.group(1).contains("compiler2") && c2.group(1).contains("serialgc") && c2.group(1).contains("cds"));
+    }
+
+    @Test
+    void theBuiltModulesIncludeWhatTheLinkerRuntimeNeeds() throws Exception {
+        String modules = script().lines().filter(l -> l.startsWith("modules=")).findFirst().orElseThrow();
+        for (String module : new String[] {"java.base", "jdk.unsupported", "jdk.jlink", "jdk.internal.opt"}) {
+            assertTrue(modules.contains(module), module);
+        }
+    }
+}
