@@ -4,6 +4,7 @@ import dev.morgana.appliance.FileTrees;
 import dev.morgana.appliance.codegen.Manifest;
 import dev.morgana.appliance.config.BuildStep;
 import dev.morgana.appliance.packaging.AotTrainer;
+import dev.morgana.appliance.packaging.JvmChoice;
 import dev.morgana.appliance.packaging.DockerPackager;
 import dev.morgana.appliance.packaging.LayerCompression;
 import dev.morgana.appliance.packaging.RuntimeLinker;
@@ -132,7 +133,9 @@ public final class ApplianceBuilder {
         ClassReachability.Reach reach = ClassReachability.from("Main", classPath);
         classPath = dropUnreachedLibraries(classPath, reach, modules, progress);
 
-        RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
+        String jvm = JvmChoice.of(manifest.keys(), System.getenv());
+        RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"),
+                JvmChoice.modules(jvm, root, progress), progress);
         SortedSet<String> jdkModules = reach.jdkModules();
         progress.accept("link: JDK modules " + String.join(",", jdkModules) + " (those holding a class Main reaches)");
         Path runtime = out.resolve("runtime");
