@@ -246,3 +246,23 @@ test-vm-memory: deps vm-kernel
 	@MORGANA_KERNEL=small $(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.Cli build --out build/vm-memory/www
 	@MEMORY=$(VM_MEMORY) xen-runtime/src/test/vm/serve-under-load.sh build/vm-memory/www-xen \
 	    htdocs-example/target/htdocs $(VM_LOAD_SECONDS)
+
+# ---- small JVM (JVM=small, or MORGANA_JVM=small for make build) ----
+.PHONY: small-jvm test-small-jvm
+SMALL_JVM_VARIANT ?= minimal
+
+# Morgana's small JDK: HotSpot with C1, the serial collector and CDS only, plus the jmods of
+# java.base and jdk.unsupported, built from Debian's OpenJDK source package once into
+# build/small-jdk/VARIANT-HASH (MORGANA_SMALL_JDK_CACHE overrides the folder). 20 to 60 minutes
+# on 2 cores; as root it installs the build tools from Debian. SMALL_JVM_VARIANT=c2 keeps C2.
+small-jvm: $(JARS_STAMP)
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.packaging.SmallJdk \
+	    $${MORGANA_SMALL_JDK_CACHE:-build/small-jdk} $(SMALL_JVM_VARIANT)
+
+# The appliance tests on the small JVM: the unix artefact with every JDK hidden, the OCI image
+# under podman, TLS, the direct stack, and the small runtime's own checks (AOT cache, no G1).
+# Not part of `make test`: CI cannot build a JDK within its time budget.
+test-small-jvm: deps small-jvm
+	@umask 022 && MORGANA_JVM=small $(MVN_CMD) -pl appliance -am verify \
+	    -Dtest='SmallJvmApplianceTest,UnixArtefactTest,OciImageTest,TlsApplianceTest,DirectStackApplianceTest' \
+	    -Dsurefire.failIfNoSpecifiedTests=false

@@ -45,21 +45,40 @@ class SmallJdkTest {
         assertTrue(setting(script, "source_date").matches("\\d+"), "a fixed epoch, not 'current'");
         for (String option : new String[] {"--with-source-date=\"$source_date\"", "--with-version-opt=morgana",
                 "--with-build-user=morgana", "--with-native-debug-symbols=none", "--enable-headless-only",
-                "--with-jvm-variants=custom"}) {
+                "--with-jvm-variants=server"}) {
             assertTrue(script.contains(option), option);
         }
         assertTrue(!script.contains("://"), "no download address: the archive comes from the machine's apt sources");
     }
 
+    /** A variant's features, as the script lists them (sorted, as configure's spec.gmk does). */
+    private static String features(String variant) throws Exception {
+        Matcher m = Pattern.compile("(?m)^\\s*" + variant + "\\)\\s*features=\"([^\"]+)\"").matcher(script());
+        assertTrue(m.find(), variant + " is a variant");
+        return m.group(1);
+    }
+
     @Test
-    void theMinimalVariantHasC1TheSerialCollectorAndCdsOnly() throws Exception {
-        Matcher minimal = Pattern.compile("(?m)^\\s*minimal\\)\\s*features=\"([^\"]+)\"").matcher(script());
-        assertTrue(minimal.find());
-        assertEquals("cds,compiler1,serialgc", String.join(",", java.util.Arrays.stream(minimal.group(1).split(","))
-                .sorted().toList()), "the AOT cache needs cds; the launcher runs -XX:+UseSerialGC");
-        Matcher c2 = Pattern.compile("(?m)^\\s*c2\\)\\s*features=\"([^\"]+)\"").matcher(script());
-        assertTrue(c2.find());
-        assertTrue(c2.group(1).contains("compiler2") && c2.group(1).contains("serialgc") && c2.group(1).contains("cds"));
+    void theMinimalVariantHasC1TheSerialCollectorAndCdsAndWhatCdsNeeds() throws Exception {
+        // cds: the AOT cache; serialgc: the launcher runs -XX:+UseSerialGC; g1gc: HotSpot 26's CDS needs it to compile
+        assertEquals("cds compiler1 g1gc serialgc", features("minimal"));
+        assertEquals("cds compiler1 compiler2 g1gc serialgc", features("c2"));
+    }
+
+    @Test
+    void everyFeatureNotChosenIsDisabledSoNoDefaultSneaksIn() throws Exception {
+        String script = script();
+        Matcher all = Pattern.compile("all_features=\"([^\"]+)\"").matcher(script);
+        assertTrue(all.find());
+        java.util.List<String> known = java.util.Arrays.asList(all.group(1).split("\\s+"));
+        for (String feature : new String[] {"compiler2", "epsilongc", "jfr", "jvmci", "jvmti", "management",
+                "parallelgc", "services", "shenandoahgc", "vm-structs", "zgc"}) {
+            assertTrue(known.contains(feature), feature + " is turned off unless a variant names it");
+        }
+        for (String feature : features("c2").split(" ")) {
+            assertTrue(known.contains(feature), feature + " is a feature configure knows");
+        }
+        assertTrue(script.contains("JVM_FEATURES_server"), "the script checks what configure chose");
     }
 
     @Test

@@ -33,12 +33,26 @@ modules="java.base jdk.unsupported jdk.jlink jdk.internal.opt"
 
 # The variants: HotSpot's features. Temurin's server VM has C2, five collectors, JFR, JVMCI,
 # JVMTI, management and serviceability; an appliance runs the serial collector and needs
-# only the class data sharing behind its AOT cache.
+# only the class data sharing behind its AOT cache. G1 stays although no appliance runs it:
+# HotSpot 26's CDS code does not compile without it (cds/aotMappedHeap*.cpp use G1's heap
+# outside any INCLUDE_G1GC).
 case "$variant" in
-    minimal) features="compiler1,serialgc,cds" ;;      # C1 only: the smallest VM
-    c2)      features="compiler1,compiler2,serialgc,cds" ;; # tiered C1+C2: more throughput
+    minimal) features="cds compiler1 g1gc serialgc" ;;           # C1 only: the smallest VM
+    c2)      features="cds compiler1 compiler2 g1gc serialgc" ;; # tiered C1+C2: more throughput
     *) echo "small jdk: unknown variant '$variant' (minimal or c2)" >&2; exit 2 ;;
 esac
+# Built as the "server" variant with every other feature HotSpot knows disabled, so the VM
+# sits where a stock JDK's does (lib/server/libjvm.so) and whatever finds it there still does.
+all_features="cds compiler1 compiler2 dtrace epsilongc g1gc jfr jni-check jvmci jvmti link-time-opt management
+minimal opt-size parallelgc serialgc services shenandoahgc vm-structs zero zgc"
+feature_options=""
+for feature in $all_features; do
+    case " $features " in
+        *" $feature "*) feature_options="$feature_options,$feature" ;;
+        *) feature_options="$feature_options,-$feature" ;;
+    esac
+done
+feature_options=${feature_options#,}
 
 say() { echo "small jdk: $*"; }
 start=$(date +%s)
@@ -114,8 +128,8 @@ set -- --with-boot-jdk="$boot_jdk" \
     --enable-headless-only \
     --disable-warnings-as-errors \
     --with-native-debug-symbols=none \
-    --with-jvm-variants=custom \
-    --with-jvm-features="$features" \
+    --with-jvm-variants=server \
+    --with-jvm-features="$feature_options" \
     --with-version-build="$version_build" --with-version-pre= --with-version-opt=morgana \
     --with-vendor-name=Morgana \
     --with-source-date="$source_date" \
@@ -126,6 +140,12 @@ set -- --with-boot-jdk="$boot_jdk" \
 printf '%s\n' "$@" | grep -v '^--with-boot-jdk=\|^--with-jobs=' >"$work/configure-options"
 say "configure (variant $variant: $features)"
 bash configure "$@" >"$work/configure.log" 2>&1 || { tail -40 "$work/configure.log" >&2; exit 1; }
+# configure may add a feature another one implies, or drop one the platform lacks: check
+got=$(sed -n 's/^JVM_FEATURES_server := *//p' build/*/spec.gmk)
+if [ "$got" != "$features" ]; then
+    say "configure chose the features '$got', not '$features'" >&2
+    exit 1
+fi
 
 # --- build -----------------------------------------------------------------------------------
 targets=""
