@@ -248,7 +248,7 @@ test-vm-memory: deps vm-kernel
 	    htdocs-example/target/htdocs $(VM_LOAD_SECONDS)
 
 # ---- small JVM (JVM=small, or MORGANA_JVM=small for make build) ----
-.PHONY: small-jvm test-small-jvm
+.PHONY: small-jvm test-small-jvm bench-small-jvm
 SMALL_JVM_VARIANT ?= minimal
 
 # Morgana's small JDK: HotSpot with C1, the serial collector and CDS only, plus the jmods of
@@ -266,3 +266,8 @@ test-small-jvm: deps small-jvm
 	@umask 022 && MORGANA_JVM=small $(MVN_CMD) -pl appliance -am verify \
 	    -Dtest='SmallJvmApplianceTest,UnixArtefactTest,OciImageTest,TlsApplianceTest,DirectStackApplianceTest' \
 	    -Dsurefire.failIfNoSpecifiedTests=false
+
+# HTTP requests/s and server CPU per request of the www appliance on the build JDK's VM against
+# the small VM, both built and running at once, measured in turn with wrk (docs/benchmarks.md).
+bench-small-jvm: $(JARS_STAMP) small-jvm
+	@appliance/jdk/bench-jvm.sh

@@ -43,6 +43,8 @@ class SmallJdkTest {
         assertTrue(setting(script, "version").matches("\\d+\\.\\d+\\.\\d+.*-\\d+.*"), "a full Debian version");
         assertTrue(setting(script, "version").startsWith(setting(script, "upstream")), "the Debian version of that upstream");
         assertTrue(setting(script, "source_date").matches("\\d+"), "a fixed epoch, not 'current'");
+        assertTrue(setting(script, "orig_sha256").matches("[0-9a-f]{64}"), "the tarball's digest is pinned too");
+        assertTrue(script.contains("sha256sum -c"), "and checked");
         for (String option : new String[] {"--with-source-date=\"$source_date\"", "--with-version-opt=morgana",
                 "--with-build-user=morgana", "--with-native-debug-symbols=none", "--enable-headless-only",
                 "--with-jvm-variants=server"}) {

@@ -24,6 +24,9 @@ version=26.0.2.1+1-1
 upstream=26.0.2.1+1
 suite=sid
 version_build=1
+# the upstream tarball's SHA-256 as the signed .dsc lists it: checked again on every build,
+# since the tarball is kept in SOURCE_CACHE between builds
+orig_sha256=b9a893567232edf475e1511ce2de897a00bc3d775f2e46269f492164150f0d76
 # Fixed stamps, so two builds from the same source and settings give the same jmods.
 source_date=1767225600   # 2026-01-01T00:00:00Z
 # The jmods built: java.base (HotSpot, the core classes, their native libraries),
@@ -58,7 +61,7 @@ say() { echo "small jdk: $*"; }
 start=$(date +%s)
 
 # --- build tools -----------------------------------------------------------------------------
-tools="autoconf make gcc g++ zip unzip file tar xz dpkg-source"
+tools="autoconf make gcc g++ zip unzip file tar xz dpkg-source sha256sum"
 missing=""
 for tool in $tools; do
     command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
@@ -113,6 +116,11 @@ if [ ! -f "$orig" ]; then
     (cd "$apt_dir/download" && apt-get "$@" -qq source --download-only "$package=$version")
     mv "$apt_dir/download/$orig_name" "$orig"
     rm -rf "$apt_dir"
+fi
+
+if ! echo "$orig_sha256  $orig" | sha256sum -c --status; then
+    say "$orig does not have the SHA-256 the .dsc lists; delete it to fetch it again" >&2
+    exit 1
 fi
 
 work="$out.partial"
