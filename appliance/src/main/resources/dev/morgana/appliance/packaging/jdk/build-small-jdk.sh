@@ -158,8 +158,9 @@ fi
 # --- build -----------------------------------------------------------------------------------
 targets=""
 for module in $modules; do targets="$targets $module-jmod"; done
-say "compiling$targets (nice, $(nproc) jobs; 20 to 60 minutes; log: $work/make.log)"
-nice -n 10 make $targets >"$work/make.log" 2>&1 || { tail -60 "$work/make.log" >&2; exit 1; }
+# No nice here: the JDK's make already runs the build under nice (+10); another would stack.
+say "compiling$targets ($(nproc) jobs, niced by the JDK's make; 20 to 60 minutes; log: $work/make.log)"
+make $targets >"$work/make.log" 2>&1 || { tail -60 "$work/make.log" >&2; exit 1; }
 
 mkdir -p "$work/out/jmods"
 for module in $modules; do
