@@ -123,13 +123,6 @@ if ! echo "$orig_sha256  $orig" | sha256sum -c --status; then
     exit 1
 fi
 
-work="$out.partial"
-rm -rf "$work" "$out"
-mkdir -p "$work/src"
-say "unpacking $orig_name"
-tar xJf "$orig" -C "$work/src" --strip-components=1
-cd "$work/src"
-
 # --- configure -------------------------------------------------------------------------------
 set -- --with-boot-jdk="$boot_jdk" \
     --with-debug-level=release \
@@ -143,16 +136,33 @@ set -- --with-boot-jdk="$boot_jdk" \
     --with-source-date="$source_date" \
     --with-build-user=morgana \
     --with-zlib=bundled --with-freetype=bundled \
-    --disable-ccache --disable-precompiled-headers \
+    --disable-ccache \
     --with-jobs="$(nproc)"
-printf '%s\n' "$@" | grep -v '^--with-boot-jdk=\|^--with-jobs=' >"$work/configure-options"
-say "configure (variant $variant: $features)"
-bash configure "$@" >"$work/configure.log" 2>&1 || { tail -40 "$work/configure.log" >&2; exit 1; }
-# configure may add a feature another one implies, or drop one the platform lacks: check
-got=$(sed -n 's/^JVM_FEATURES_server := *//p' build/*/spec.gmk)
-if [ "$got" != "$features" ]; then
-    say "configure chose the features '$got', not '$features'" >&2
-    exit 1
+options=$(printf '%s\n' "$@" | grep -v '^--with-boot-jdk=\|^--with-jobs=')
+
+# An interrupted build (an hour on a loaded machine) resumes where make stopped, if it was
+# configured with the same options; anything else starts from a fresh tree.
+work="$out.partial"
+rm -rf "$out"
+if [ -f "$work/configured" ] && [ "$(cat "$work/configure-options" 2>/dev/null)" = "$options" ]; then
+    say "resuming the interrupted build in $work"
+    cd "$work/src"
+else
+    rm -rf "$work"
+    mkdir -p "$work/src"
+    say "unpacking $orig_name"
+    tar xJf "$orig" -C "$work/src" --strip-components=1
+    cd "$work/src"
+    printf '%s\n' "$options" >"$work/configure-options"
+    say "configure (variant $variant: $features)"
+    bash configure "$@" >"$work/configure.log" 2>&1 || { tail -40 "$work/configure.log" >&2; exit 1; }
+    # configure may add a feature another one implies, or drop one the platform lacks: check
+    got=$(sed -n 's/^JVM_FEATURES_server := *//p' build/*/spec.gmk)
+    if [ "$got" != "$features" ]; then
+        say "configure chose the features '$got', not '$features'" >&2
+        exit 1
+    fi
+    : >"$work/configured"
 fi
 
 # --- build -----------------------------------------------------------------------------------
@@ -160,14 +170,18 @@ targets=""
 for module in $modules; do targets="$targets $module-jmod"; done
 # No nice here: the JDK's make already runs the build under nice (+10); another would stack.
 say "compiling$targets ($(nproc) jobs, niced by the JDK's make; 20 to 60 minutes; log: $work/make.log)"
-make $targets >"$work/make.log" 2>&1 || { tail -60 "$work/make.log" >&2; exit 1; }
+make $targets >>"$work/make.log" 2>&1 || { tail -60 "$work/make.log" >&2; exit 1; }
 
+rm -rf "$work/out"
 mkdir -p "$work/out/jmods"
 for module in $modules; do
     cp build/*/images/jmods/"$module.jmod" "$work/out/jmods/"
 done
 say "linking the linker runtime (java.base, jdk.jlink)"
-build/*/jdk/bin/jlink --module-path "$work/out/jmods" --add-modules jdk.jlink --strip-debug \
+# the exploded JDK's jlink: its launcher if make built one, else its main class
+jlink=$(ls build/*/jdk/bin/jlink 2>/dev/null || true)
+[ -n "$jlink" ] || jlink="$(ls build/*/jdk/bin/java) -m jdk.jlink/jdk.tools.jlink.internal.Main"
+$jlink --module-path "$work/out/jmods" --add-modules jdk.jlink --strip-debug \
     --no-header-files --no-man-pages --output "$work/out/linker" >>"$work/make.log" 2>&1 \
     || { tail -20 "$work/make.log" >&2; exit 1; }
 "$work/out/linker/bin/java" -version >"$work/out/version" 2>&1
@@ -176,4 +190,4 @@ echo $(( $(date +%s) - start )) >"$work/out/build-seconds"
 mv "$work/out" "$out"
 cd /
 rm -rf "$work"
-say "$package $upstream ($variant) built in $(cat "$out/build-seconds") s: $out/jmods"
+say "$package $upstream ($variant) built in $(cat "$out/build-seconds") s (this run): $out/jmods"
