@@ -47,7 +47,7 @@ class SmallJdkTest {
         assertTrue(script.contains("sha256sum -c"), "and checked");
         for (String option : new String[] {"--with-source-date=\"$source_date\"", "--with-version-opt=morgana",
                 "--with-build-user=morgana", "--with-native-debug-symbols=none", "--enable-headless-only",
-                "--with-jvm-variants=server"}) {
+                "--with-jvm-variants=server", "--with-zlib=system"}) {
             assertTrue(script.contains(option), option);
         }
         assertTrue(!script.contains("://"), "no download address: the archive comes from the machine's apt sources");

@@ -66,13 +66,16 @@ missing=""
 for tool in $tools; do
     command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
-for header in cups/cups.h alsa/asoundlib.h fontconfig/fontconfig.h X11/Xlib.h X11/extensions/XTest.h \
+for header in zlib.h freetype2/ft2build.h PCSC/winscard.h cups/cups.h alsa/asoundlib.h fontconfig/fontconfig.h X11/Xlib.h X11/extensions/XTest.h \
         X11/extensions/Xrender.h X11/extensions/Xrandr.h X11/Intrinsic.h; do
     [ -f "/usr/include/$header" ] || missing="$missing $header"
 done
 if [ -n "$missing" ]; then
-    # configure checks these headers even for a headless JDK that never compiles against them
-    packages="autoconf make gcc g++ zip unzip file xz-utils dpkg-dev libcups2-dev libasound2-dev \
+    # configure checks these headers even for a headless JDK that never compiles against them;
+    # zlib, FreeType and the PC/SC headers from the system: Debian's tarball has the JDK's
+    # bundled copies removed
+    packages="autoconf make gcc g++ zip unzip file xz-utils dpkg-dev zlib1g-dev libfreetype-dev libpcsclite-dev \
+libcups2-dev libasound2-dev \
 libfontconfig-dev libx11-dev libxext-dev libxrender-dev libxrandr-dev libxtst-dev libxt-dev"
     if [ "$(id -u)" -ne 0 ]; then
         say "missing$missing; as root: apt-get install $packages" >&2
@@ -135,7 +138,7 @@ set -- --with-boot-jdk="$boot_jdk" \
     --with-vendor-name=Morgana \
     --with-source-date="$source_date" \
     --with-build-user=morgana \
-    --with-zlib=bundled --with-freetype=bundled \
+    --with-zlib=system --with-freetype=system \
     --disable-ccache \
     --with-jobs="$(nproc)"
 options=$(printf '%s\n' "$@" | grep -v '^--with-boot-jdk=\|^--with-jobs=')
@@ -153,6 +156,13 @@ else
     say "unpacking $orig_name"
     tar xJf "$orig" -C "$work/src" --strip-components=1
     cd "$work/src"
+    # java.smartcardio's library (built for the interim image that generates java.base's CDS
+    # classlist) includes the PC/SC headers from the folder Debian emptied: the system's instead
+    muscle=src/java.smartcardio/unix/native/libj2pcsc/MUSCLE
+    if [ ! -f "$muscle/winscard.h" ]; then
+        mkdir -p "$muscle"
+        cp /usr/include/PCSC/winscard.h /usr/include/PCSC/pcsclite.h /usr/include/PCSC/wintypes.h "$muscle/"
+    fi
     printf '%s\n' "$options" >"$work/configure-options"
     say "configure (variant $variant: $features)"
     bash configure "$@" >"$work/configure.log" 2>&1 || { tail -40 "$work/configure.log" >&2; exit 1; }
