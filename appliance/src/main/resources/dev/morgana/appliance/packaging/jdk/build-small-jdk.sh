@@ -66,16 +66,16 @@ missing=""
 for tool in $tools; do
     command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
-for header in zlib.h freetype2/ft2build.h PCSC/winscard.h cups/cups.h alsa/asoundlib.h fontconfig/fontconfig.h X11/Xlib.h X11/extensions/XTest.h \
+for header in zlib.h freetype2/ft2build.h PCSC/winscard.h jpeglib.h gif_lib.h png.h lcms2.h harfbuzz/hb.h cups/cups.h alsa/asoundlib.h fontconfig/fontconfig.h X11/Xlib.h X11/extensions/XTest.h \
         X11/extensions/Xrender.h X11/extensions/Xrandr.h X11/Intrinsic.h; do
     [ -f "/usr/include/$header" ] || missing="$missing $header"
 done
 if [ -n "$missing" ]; then
     # configure checks these headers even for a headless JDK that never compiles against them;
-    # zlib, FreeType and the PC/SC headers from the system: Debian's tarball has the JDK's
-    # bundled copies removed
+    # the libraries the JDK bundles come from the system: Debian's tarball has the bundled
+    # copies removed, and the interim image behind java.base's CDS classlist builds them all
     packages="autoconf make gcc g++ zip unzip file xz-utils dpkg-dev zlib1g-dev libfreetype-dev libpcsclite-dev \
-libcups2-dev libasound2-dev \
+libjpeg-dev libgif-dev libpng-dev liblcms2-dev libharfbuzz-dev libcups2-dev libasound2-dev \
 libfontconfig-dev libx11-dev libxext-dev libxrender-dev libxrandr-dev libxtst-dev libxt-dev"
     if [ "$(id -u)" -ne 0 ]; then
         say "missing$missing; as root: apt-get install $packages" >&2
@@ -138,7 +138,8 @@ set -- --with-boot-jdk="$boot_jdk" \
     --with-vendor-name=Morgana \
     --with-source-date="$source_date" \
     --with-build-user=morgana \
-    --with-zlib=system --with-freetype=system \
+    --with-zlib=system --with-freetype=system --with-libjpeg=system --with-giflib=system \
+    --with-libpng=system --with-lcms=system --with-harfbuzz=system \
     --disable-ccache \
     --with-jobs="$(nproc)"
 options=$(printf '%s\n' "$@" | grep -v '^--with-boot-jdk=\|^--with-jobs=')
