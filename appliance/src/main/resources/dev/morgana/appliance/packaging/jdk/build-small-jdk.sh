@@ -29,10 +29,11 @@ version_build=1
 orig_sha256=b9a893567232edf475e1511ce2de897a00bc3d775f2e46269f492164150f0d76
 # Fixed stamps, so two builds from the same source and settings give the same jmods.
 source_date=1767225600   # 2026-01-01T00:00:00Z
-# The jmods built: java.base (HotSpot, the core classes, their native libraries),
-# jdk.unsupported (sun.misc.Unsafe, which libraries an appliance bundles may reach), and
-# jdk.jlink with what it requires, for the linker runtime.
-modules="java.base jdk.unsupported jdk.jlink jdk.internal.opt"
+# The jmods an appliance links from: java.base (HotSpot, the core classes, their native
+# libraries) and jdk.unsupported (sun.misc.Unsafe, which libraries an appliance bundles may
+# reach); and those of jdk.jlink and what it requires, for the linker runtime.
+modules="java.base jdk.unsupported"
+linker_modules="jdk.jlink jdk.jdeps jdk.compiler java.compiler jdk.internal.opt jdk.zipfs"
 
 # The variants: HotSpot's features. Temurin's server VM has C2, five collectors, JFR, JVMCI,
 # JVMTI, management and serviceability; an appliance runs the serial collector and needs
@@ -178,7 +179,7 @@ fi
 
 # --- build -----------------------------------------------------------------------------------
 targets=""
-for module in $modules; do targets="$targets $module-jmod"; done
+for module in $modules $linker_modules; do targets="$targets $module-jmod"; done
 # No nice here: the JDK's make already runs the build under nice (+10); another would stack.
 say "compiling$targets ($(nproc) jobs, niced by the JDK's make; 20 to 60 minutes; log: $work/make.log)"
 make $targets >>"$work/make.log" 2>&1 || { tail -60 "$work/make.log" >&2; exit 1; }
@@ -189,10 +190,13 @@ for module in $modules; do
     cp build/*/images/jmods/"$module.jmod" "$work/out/jmods/"
 done
 say "linking the linker runtime (java.base, jdk.jlink)"
-# the exploded JDK's jlink: its launcher if make built one, else its main class
+# the exploded JDK's jlink: its launcher if make built one, else its main class. Its
+# generate-jli-classes plugin fails there (ClosedChannelException reading java.base's trace);
+# the linker runtime's own jlink runs it without trouble.
 jlink=$(ls build/*/jdk/bin/jlink 2>/dev/null || true)
 [ -n "$jlink" ] || jlink="$(ls build/*/jdk/bin/java) -m jdk.jlink/jdk.tools.jlink.internal.Main"
-$jlink --module-path "$work/out/jmods" --add-modules jdk.jlink --strip-debug \
+$jlink --disable-plugin generate-jli-classes --module-path "$(ls -d build/*/images/jmods)" \
+    --add-modules jdk.jlink --strip-debug \
     --no-header-files --no-man-pages --output "$work/out/linker" >>"$work/make.log" 2>&1 \
     || { tail -20 "$work/make.log" >&2; exit 1; }
 "$work/out/linker/bin/java" -version >"$work/out/version" 2>&1
