@@ -81,7 +81,7 @@ public final class RuntimeLinker {
             for (String module : modules) {
                 if (!Files.isRegularFile(source.modulePath().resolve(module + ".jmod"))) {
                     throw new IOException("the appliance needs the JDK module " + module + ", which " + source.name()
-                            + " does not hold (it has java.base and jdk.unsupported): build it with JVM=jdk");
+                            + " does not hold (" + source.modulePath() + "): build it with JVM=jdk");
                 }
             }
         }

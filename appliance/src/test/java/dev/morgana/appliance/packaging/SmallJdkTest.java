@@ -86,7 +86,7 @@ class SmallJdkTest {
     @Test
     void theBuiltModulesIncludeWhatTheLinkerRuntimeNeeds() throws Exception {
         String modules = script().lines().filter(l -> l.startsWith("modules=")).findFirst().orElseThrow();
-        for (String module : new String[] {"java.base", "jdk.unsupported"}) {
+        for (String module : new String[] {"java.base", "java.logging", "jdk.unsupported"}) {
             assertTrue(modules.contains(module), module);
         }
         String linker = script().lines().filter(l -> l.startsWith("linker_modules=")).findFirst().orElseThrow();
