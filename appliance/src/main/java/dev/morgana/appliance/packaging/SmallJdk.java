@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * Morgana's small JDK ({@code JVM=small}): HotSpot built from a Debian OpenJDK source package
  * with only what an appliance runs (the C1 compiler, the serial collector and the class data
- * sharing behind the AOT cache), and the jmods of java.base, java.logging and jdk.unsupported to link
+ * sharing behind the AOT cache), and the jmods of java.base, jdk.unsupported and the modules TLS reaches to link
  * appliance runtimes from. The server VM of a stock JDK also carries C2, four more collectors,
  * JFR, JVMCI, JVMTI and management.
  *

@@ -30,10 +30,10 @@ orig_sha256=b9a893567232edf475e1511ce2de897a00bc3d775f2e46269f492164150f0d76
 # Fixed stamps, so two builds from the same source and settings give the same jmods.
 source_date=1767225600   # 2026-01-01T00:00:00Z
 # The jmods an appliance links from: java.base (HotSpot, the core classes, their native
-# libraries), java.logging (Bouncy Castle's TLS logs through it) and jdk.unsupported
-# (sun.misc.Unsafe, which libraries an appliance bundles may reach); and those of jdk.jlink
-# and what it requires, for the linker runtime.
-modules="java.base java.logging jdk.unsupported"
+# libraries), what Bouncy Castle's TLS reaches (java.logging, java.naming, java.sql and the
+# modules they require) and jdk.unsupported (sun.misc.Unsafe, which libraries an appliance
+# bundles may reach); and those of jdk.jlink and what it requires, for the linker runtime.
+modules="java.base java.logging java.naming java.security.sasl java.sql java.transaction.xa java.xml jdk.unsupported"
 linker_modules="jdk.jlink jdk.jdeps jdk.compiler java.compiler jdk.internal.opt jdk.zipfs"
 
 # The variants: HotSpot's features. Temurin's server VM has C2, five collectors, JFR, JVMCI,
