@@ -269,3 +269,28 @@ test-vm-new-connections: deps $(JARS_STAMP)
 	@rm -rf build/vm-newconn/run
 	@tcpip/src/test/vm/new-connection-per-request.sh build/vm-newconn/www-xen htdocs-example/target/htdocs \
 	    $(VM_LOAD_SECONDS) build/vm-newconn/run
+=======
+# ---- small JVM (JVM=small, or MORGANA_JVM=small for make build) ----
+.PHONY: small-jvm test-small-jvm bench-small-jvm
+SMALL_JVM_VARIANT ?= minimal
+
+# Morgana's small JDK: HotSpot with C1, the serial collector and CDS only, plus the jmods of
+# java.base and jdk.unsupported, built from Debian's OpenJDK source package once into
+# build/small-jdk/VARIANT-HASH (MORGANA_SMALL_JDK_CACHE overrides the folder). 20 to 60 minutes
+# on 2 cores; as root it installs the build tools from Debian. SMALL_JVM_VARIANT=c2 keeps C2.
+small-jvm: $(JARS_STAMP)
+	@$(JAVA) -cp "$(APPLIANCE_CP)" dev.morgana.appliance.packaging.SmallJdk \
+	    $${MORGANA_SMALL_JDK_CACHE:-build/small-jdk} $(SMALL_JVM_VARIANT)
+
+# The appliance tests on the small JVM: the unix artefact with every JDK hidden, the OCI image
+# under podman, TLS, the direct stack, and the small runtime's own checks (AOT cache, no G1).
+# Not part of `make test`: CI cannot build a JDK within its time budget.
+test-small-jvm: deps small-jvm
+	@umask 022 && MORGANA_JVM=small $(MVN_CMD) -pl appliance -am verify \
+	    -Dtest='SmallJvmApplianceTest,UnixArtefactTest,OciImageTest,TlsApplianceTest,DirectStackApplianceTest' \
+	    -Dsurefire.failIfNoSpecifiedTests=false
+
+# HTTP requests/s and server CPU per request of the www appliance on the build JDK's VM against
+# the small VM, both built and running at once, measured in turn with wrk (docs/benchmarks.md).
+bench-small-jvm: $(JARS_STAMP) small-jvm
+	@appliance/jdk/bench-jvm.sh

@@ -47,6 +47,13 @@ else
 fi
 echo
 echo "of which: runtime $(mib "$runtime") MiB, jars $(mib "$lib") MiB, site data in jars/data $(mib "$data") MiB + crunch store in the app jar"
+# Which VM the runtime holds (JVM=small or MORGANA_JVM=small: Morgana's small HotSpot) and its two largest files.
+libjvm="$dir/runtime/lib/server/libjvm.so"
+if [ -f "$libjvm" ]; then
+    echo "VM: $("$dir/runtime/bin/java" -version 2>&1 | tail -1); libjvm.so $(stat -c %s "$libjvm") bytes" \
+        "($(gzip -9c "$libjvm" | wc -c) gzip -9), lib/modules $(stat -c %s "$dir/runtime/lib/modules") bytes" \
+        "($(gzip -9c "$dir/runtime/lib/modules" | wc -c) gzip -9)"
+fi
 if [ -f "${dir}-oci.tar" ]; then
     # Where the image's compressed bytes go: every file of every layer, gzip -9 (and zstd -19) on its own.
     tmp=$(mktemp -d)

@@ -46,6 +46,9 @@ Key<Integer> hsts = Key.of("HSTS", "TLS=on: Strict-Transport-Security max-age in
 Key<String> kernel = Key.choice("KERNEL",
         "TARGET=xen: the VM's kernel, cloud (Debian's) or small (Morgana's, built from source once); empty: MORGANA_KERNEL, else cloud",
         "", "", "cloud", "small");
+Key<String> jvm = Key.choice("JVM",
+        "the JVM the runtime is linked from: jdk (the build's), small (Morgana's: C1 and the serial collector only, built from source once) or small-c2 (C2 kept); empty: MORGANA_JVM, else jdk",
+        "", "", "jdk", "small", "small-c2");
 Key<String> htdocs = Key.of("HTDOCS", "the site directory, relative to the project root",
         "htdocs-example/target/htdocs", text -> text);
 
@@ -61,6 +64,7 @@ void main() {
     if (vm) {
         kernel.get(); // read so configure records it: the VM packager takes the kernel from the keys
     }
+    jvm.get(); // read so configure records it: the builder links the runtime from the JVM it names
     var ip = address("IP", "the appliance's address (NET=direct, or in the VM)", vm ? "10.0.2.15" : "10.0.0.2");
     var netmask = address("NETMASK", "its subnet mask", "255.255.255.0");
     var gateway = address("GATEWAY", "its default gateway", vm ? "10.0.2.2" : "10.0.0.1");

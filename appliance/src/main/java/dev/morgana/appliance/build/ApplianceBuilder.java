@@ -4,6 +4,7 @@ import dev.morgana.appliance.FileTrees;
 import dev.morgana.appliance.codegen.Manifest;
 import dev.morgana.appliance.config.BuildStep;
 import dev.morgana.appliance.packaging.AotTrainer;
+import dev.morgana.appliance.packaging.JvmChoice;
 import dev.morgana.appliance.packaging.DockerPackager;
 import dev.morgana.appliance.packaging.LayerCompression;
 import dev.morgana.appliance.packaging.RuntimeLinker;
@@ -142,7 +143,9 @@ public final class ApplianceBuilder {
         classPath = ClassPathMerger.merge(classPath, appJar, stored);
         progress.accept("app: class path merged into " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
 
-        RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"), progress);
+        String jvm = JvmChoice.of(manifest.keys(), System.getenv());
+        RuntimeLinker runtimes = new RuntimeLinker(root.resolve("build").resolve("runtimes"),
+                JvmChoice.modules(jvm, root, progress), progress);
         SortedSet<String> jdkModules = reach.jdkModules();
         progress.accept("link: JDK modules " + String.join(",", jdkModules) + " (those holding a class Main reaches)");
         Path runtime = out.resolve("runtime");

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * Builds a Java runtime holding only the JDK modules an appliance uses (found by
  * {@code ClassReachability} from the classes its Main reaches, no hand-kept list): jlink links
  * them, without the files an appliance never runs, and the native code is stripped. Runtimes are cached by
- * module set, since many appliances share one and jlink takes seconds.
+ * module set and source JDK, since many appliances share one and jlink takes seconds. The modules
+ * come from the JDK running the build, or from Morgana's small JDK ({@link JvmChoice}).
  */
 public final class RuntimeLinker {
 
@@ -41,14 +42,27 @@ public final class RuntimeLinker {
             "**/lib/security/cacerts", "**/lib/security/public_suffix_list.dat");
 
     private final Path cache;
+    private final JavaModules source;
     private final Consumer<String> progress;
 
     /**
+     * Links from the JDK running the build.
+     *
      * @param cache where linked runtimes are kept between builds (build/runtimes)
      * @param progress receives one line per step
      */
     public RuntimeLinker(Path cache, Consumer<String> progress) {
+        this(cache, JavaModules.ofBuildJdk(), progress);
+    }
+
+    /**
+     * @param cache where linked runtimes are kept between builds (build/runtimes)
+     * @param source the jlink and the modules it links
+     * @param progress receives one line per step
+     */
+    public RuntimeLinker(Path cache, JavaModules source, Consumer<String> progress) {
         this.cache = cache;
+        this.source = source;
         this.progress = progress;
     }
 
@@ -57,20 +71,33 @@ public final class RuntimeLinker {
      * returned directory must not be modified: copy it.
      */
     public Path link(SortedSet<String> modules) throws IOException {
-        String key = digest(String.join(",", modules) + "|" + Runtime.version() + "|" + RECIPE);
+        String key = digest(String.join(",", modules) + "|" + source.name() + "|" + RECIPE);
         Path runtime = cache.resolve(key);
         if (Files.isExecutable(runtime.resolve("bin/java"))) {
             progress.accept("runtime: cached " + String.join(",", modules));
             return runtime;
         }
+        if (source.modulePath() != null) {
+            for (String module : modules) {
+                if (!Files.isRegularFile(source.modulePath().resolve(module + ".jmod"))) {
+                    throw new IOException("the appliance needs the JDK module " + module + ", which " + source.name()
+                            + " does not hold (" + source.modulePath() + "): build it with JVM=jdk");
+                }
+            }
+        }
         Files.createDirectories(cache);
         Path partial = cache.resolve(key + ".partial");
         FileTrees.delete(partial);
-        progress.accept("runtime: jlink " + String.join(",", modules) + " (takes a few seconds)");
-        runJlink(List.of("--add-modules", String.join(",", modules),
+        progress.accept("runtime: jlink " + String.join(",", modules) + " from " + source.name() + " (takes a few seconds)");
+        List<String> args = new ArrayList<>();
+        if (source.modulePath() != null) {
+            args.addAll(List.of("--module-path", source.modulePath().toString()));
+        }
+        args.addAll(List.of("--add-modules", String.join(",", modules),
                 "--strip-debug", "--no-header-files", "--no-man-pages",
                 "--exclude-files=" + String.join(",", UNUSED_FILES),
                 "--output", partial.toString()));
+        runJlink(source.jlink(), args);
         stripNativeCode(partial);
         Files.move(partial, runtime);
         return runtime;
@@ -112,9 +139,9 @@ public final class RuntimeLinker {
      * Runs the JDK's jlink as its own process with a fixed environment: run inside this JVM,
      * its output was seen to change with the TZ variable (found by make repro).
      */
-    private static void runJlink(List<String> args) throws IOException {
+    private static void runJlink(Path jlink, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "jlink").toString());
+        command.add(jlink.toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TZ", "UTC");

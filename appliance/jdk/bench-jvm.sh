@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# make bench-small-jvm: the www appliance (unix, NET=socket, FS=crunch, access log off) built twice,
+# on the build JDK's VM (JVM=jdk) and on Morgana's small VM (JVM=small, built first if needed),
+# both running at once and measured in turn with wrk on loopback, so both see the same machine.
+# Prints requests/s, MB/s, latency p50/p99 and the server's CPU time per request per file, and
+# each VM's libjvm.so and resident memory after the run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+JDK_PORT=${JDK_PORT:-18090}
+SMALL_PORT=${SMALL_PORT:-18091}
+SMALL=${SMALL:-small}   # or small-c2
+
+. "$root/scripts/bench-lib.sh"
+bench_need bench-small-jvm wrk curl
+bench_workdir morgana-bench-jvm
+
+java=$JAVA_HOME/bin/java
+cp="appliance/target/classes:$(cat appliance/target/classpath.txt)"
+declare -A pid_of
+for jvm in jdk "$SMALL"; do
+    port=$JDK_PORT; [ "$jvm" = jdk ] || port=$SMALL_PORT
+    out=build/bench-jvm/$jvm/www
+    echo "==> building www with JVM=$jvm on port $port"
+    "$java" -cp "$cp" dev.morgana.appliance.Cli configure --app www --out "$out" PORT=$port ACCESS_LOG=false \
+        JVM=$jvm >/dev/null
+    "$java" -cp "$cp" dev.morgana.appliance.Cli build --out "$out" | tail -1
+    "$out/bin/www" >"$work/$jvm.log" 2>&1 & pids+=($!)
+    pid_of[$jvm]=$!   # bin/www execs the JVM
+done
+for port in $JDK_PORT $SMALL_PORT; do
+    for i in $(seq 1 240); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
+done
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+run() { # port path pid -> "req/s MB/s p50 p99 cpu-us/request"
+    local before; before=$(ticks "$3")
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$1$2" >"$work/wrk.out"
+    local used=$(( $(ticks "$3") - before ))
+    awk -v used="$used" -v hz="$(getconf CLK_TCK)" '
+        /Requests\/sec/ { rps = $2 }
+        /Transfer\/sec/ { v = $2; if (v ~ /GB/) { sub(/GB/, "", v); v *= 1024 } else if (v ~ /MB/) { sub(/MB/, "", v) } else if (v ~ /KB/) { sub(/KB/, "", v); v /= 1024 } else { v = v / 1048576 } mbs = v }
+        $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+        / requests in / { n = $1 }
+        END { printf "%s %.1f %s %s %.1f\n", rps, mbs, p50, p99, used * 1e6 / hz / n }' "$work/wrk.out"
+}
+
+echo
+echo "| file | JVM | requests/s | MB/s | p50 | p99 | server CPU µs/request | small/jdk req/s |"
+echo "|---|---|---|---|---|---|---|---|"
+htdocs=$root/htdocs-example/target/htdocs
+for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin; do
+    size=$(stat -c %s "$htdocs$path")
+    for port in $JDK_PORT $SMALL_PORT; do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$path" >/dev/null
+    done
+    read -r j_rps j_mbs j_p50 j_p99 j_cpu < <(run $JDK_PORT "$path" "${pid_of[jdk]}")
+    read -r s_rps s_mbs s_p50 s_p99 s_cpu < <(run $SMALL_PORT "$path" "${pid_of[$SMALL]}")
+    ratio=$(awk -v a="$s_rps" -v b="$j_rps" 'BEGIN { printf "%.2f", a / b }')
+    echo "| $path ($size B) | jdk | $j_rps | $j_mbs | $j_p50 | $j_p99 | $j_cpu | |"
+    echo "| $path ($size B) | $SMALL | $s_rps | $s_mbs | $s_p50 | $s_p99 | $s_cpu | $ratio |"
+done
+echo
+for jvm in jdk "$SMALL"; do
+    rt=build/bench-jvm/$jvm/www/runtime
+    echo "JVM=$jvm: $("$rt/bin/java" -version 2>&1 | tail -1); libjvm.so $(stat -c %s "$rt/lib/server/libjvm.so") bytes;" \
+        "resident after the run $(awk '/VmRSS/ { print $2, $3 }' "/proc/${pid_of[$jvm]}/status")"
+done
+echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION after a $WARMUP warm-up, on loopback; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
