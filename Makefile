@@ -269,7 +269,7 @@ test-vm-new-connections: deps $(JARS_STAMP)
 	@rm -rf build/vm-newconn/run
 	@tcpip/src/test/vm/new-connection-per-request.sh build/vm-newconn/www-xen htdocs-example/target/htdocs \
 	    $(VM_LOAD_SECONDS) build/vm-newconn/run
-=======
+
 # ---- small JVM (JVM=small, or MORGANA_JVM=small for make build) ----
 .PHONY: small-jvm test-small-jvm bench-small-jvm
 SMALL_JVM_VARIANT ?= minimal
