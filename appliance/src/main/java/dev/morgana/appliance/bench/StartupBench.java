@@ -1,5 +1,6 @@
 package dev.morgana.appliance.bench;
 
+import dev.morgana.appliance.packaging.PemTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,15 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Measures start-up as a user sees it: from starting the launcher to the first 200 response,
@@ -177,19 +174,7 @@ public final class StartupBench {
 
     /** TLS sockets that trust only the certificates in {@code certificate} (PEM). */
     private static SocketFactory trusting(Path certificate) throws IOException, GeneralSecurityException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certificate)) {
-            int i = 0;
-            for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("shipped-" + i++, cert);
-            }
-        }
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trustManagers.getTrustManagers(), null);
-        return context.getSocketFactory();
+        return PemTrust.trusting(certificate).getSocketFactory();
     }
 
     private static boolean answers200(int port, SocketFactory sockets) {

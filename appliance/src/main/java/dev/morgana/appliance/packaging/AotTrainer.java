@@ -9,15 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Builds the JDK's AOT cache for an appliance with a short training run: start it, send it a
@@ -115,18 +112,7 @@ public final class AotTrainer {
     /** Sends the training requests over a few TLS connections (each a full handshake). */
     private static void exerciseTls(Path certificate, int port, Consumer<String> progress) {
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            try (InputStream in = Files.newInputStream(certificate)) {
-                int i = 0;
-                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    trust.setCertificateEntry("shipped-" + i++, cert);
-                }
-            }
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers.getTrustManagers(), null);
+            SSLContext context = PemTrust.trusting(certificate);
             for (int round = 0; round < TLS_ROUNDS; round++) {
                 try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
                     socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);

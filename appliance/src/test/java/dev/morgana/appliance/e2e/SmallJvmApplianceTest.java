@@ -1,7 +1,5 @@
 package dev.morgana.appliance.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,19 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.morgana.appliance.build.ApplianceBuilder;
 import dev.morgana.appliance.codegen.Configure;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,38 +62,12 @@ class SmallJvmApplianceTest {
         builder.environment().put("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on");
         Process process = builder.start();
         try {
-            awaitPort(port, process, log);
-            HttpClient client = HttpClient.newHttpClient();
-            for (String path : List.of("/index.html", "/css/site.css", "/downloads/sample-4MiB.bin")) {
-                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                assertEquals(200, r.statusCode(), path);
-                assertArrayEquals(Files.readAllBytes(Project.HTDOCS.resolve(path.substring(1))), r.body(), path);
-            }
+            ArtefactChecks.awaitListening(port, process, log);
+            ArtefactChecks.assertServesSampleFiles(port);
         } finally {
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+            ArtefactChecks.stop(process);
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertFalse(output.contains("AOT cache") && output.contains("rror"), output);
-    }
-
-    private static void awaitPort(int port, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the appliance exited (" + process.exitValue() + "):\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("the appliance did not listen within 120 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
 }
