@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced, not run): tool installation (bench.sh, bench-tls.sh,
-# bench-direct.sh), the scratch folder with its clean-up, and the nginx configuration bench.sh and
-# bench-tls.sh compare with.
+# bench-direct.sh, bench-jvm.sh), the scratch folder with its clean-up, one wrk run with the
+# servers' CPU per request, and the nginx configuration bench.sh and bench-tls.sh compare with.
 
 # Installs the named Debian packages' commands when missing (as root), else stops with a hint.
 bench_need() { # target tools...
@@ -58,4 +58,28 @@ $1
 }
 CONF
     "$NGINX" -c "$work/nginx.conf"
+}
+
+# CPU clock ticks (user + system) the given processes have used so far.
+bench_ticks() { # pids...
+    local t=0 p
+    for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
+    echo $t
+}
+
+# One wrk run (THREADS, CONNECTIONS, DURATION) against a loopback port, printed as
+# "req/s MB/s p50 p99 cpu-us/request". The server CPU per request is printed beside requests/s:
+# on a shared machine the servers get unequal CPU shares, which moves requests/s (and so a
+# ratio) but not the CPU each request costs.
+bench_wrk() { # port path server-pids...
+    local port=$1 path=$2; shift 2
+    local before; before=$(bench_ticks "$@")
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port$path" > "$work/wrk.out"
+    local used=$(( $(bench_ticks "$@") - before ))
+    awk -v used="$used" -v hz="$(getconf CLK_TCK)" '
+        /Requests\/sec/ { rps = $2 }
+        /Transfer\/sec/ { v = $2; if (v ~ /GB/) { sub(/GB/, "", v); v *= 1024 } else if (v ~ /MB/) { sub(/MB/, "", v) } else if (v ~ /KB/) { sub(/KB/, "", v); v /= 1024 } else { v = v / 1048576 } mbs = v }
+        $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+        / requests in / { n = $1 }
+        END { printf "%s %.1f %s %s %.1f\n", rps, mbs, p50, p99, used * 1e6 / hz / n }' "$work/wrk.out"
 }

@@ -41,23 +41,6 @@ for port in $MORGANA_PORT $NGINX_PORT; do
     for i in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
 done
 
-# CPU time (user + system, clock ticks) used so far by the given processes, all their threads.
-ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo $t; }
-# Server CPU per request, beside requests/s: on a shared machine the servers get unequal CPU
-# shares, which moves requests/s (and so the ratio) but not the CPU each request costs.
-run() { # port path pids... -> "req/s MB/s p50 p99 cpu-us/request"
-    local port=$1 path=$2; shift 2
-    local before; before=$(ticks "$@")
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port$path" > "$work/wrk.out"
-    local used=$(( $(ticks "$@") - before ))
-    awk -v used="$used" -v hz="$(getconf CLK_TCK)" '
-        /Requests\/sec/ { rps = $2 }
-        /Transfer\/sec/ { v = $2; if (v ~ /GB/) { sub(/GB/, "", v); v *= 1024 } else if (v ~ /MB/) { sub(/MB/, "", v) } else if (v ~ /KB/) { sub(/KB/, "", v); v /= 1024 } else { v = v / 1048576 } mbs = v }
-        $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
-        / requests in / { n = $1 }
-        END { printf "%s %.1f %s %s %.1f\n", rps, mbs, p50, p99, used * 1e6 / hz / n }' "$work/wrk.out"
-}
-
 echo
 nginx_pids=("$(cat "$work/nginx.pid")" $(pgrep -P "$(cat "$work/nginx.pid")"))
 echo "| file | server | requests/s | MB/s | p50 | p99 | server CPU µs/request | Morgana/nginx req/s |"
@@ -67,8 +50,8 @@ for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin;
     for port in $MORGANA_PORT $NGINX_PORT; do
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$path" >/dev/null
     done
-    read -r m_rps m_mbs m_p50 m_p99 m_cpu < <(run $MORGANA_PORT "$path" "$morgana_pid")
-    read -r n_rps n_mbs n_p50 n_p99 n_cpu < <(run $NGINX_PORT "$path" "${nginx_pids[@]}")
+    read -r m_rps m_mbs m_p50 m_p99 m_cpu < <(bench_wrk $MORGANA_PORT "$path" "$morgana_pid")
+    read -r n_rps n_mbs n_p50 n_p99 n_cpu < <(bench_wrk $NGINX_PORT "$path" "${nginx_pids[@]}")
     ratio=$(awk -v a="$m_rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')
     echo "| $path ($size B) | Morgana | $m_rps | $m_mbs | $m_p50 | $m_p99 | $m_cpu | $ratio |"
     echo "| $path ($size B) | nginx | $n_rps | $n_mbs | $n_p50 | $n_p99 | $n_cpu | |"

@@ -36,19 +36,6 @@ for port in $JDK_PORT $SMALL_PORT; do
     for i in $(seq 1 240); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
 done
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-run() { # port path pid -> "req/s MB/s p50 p99 cpu-us/request"
-    local before; before=$(ticks "$3")
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$1$2" >"$work/wrk.out"
-    local used=$(( $(ticks "$3") - before ))
-    awk -v used="$used" -v hz="$(getconf CLK_TCK)" '
-        /Requests\/sec/ { rps = $2 }
-        /Transfer\/sec/ { v = $2; if (v ~ /GB/) { sub(/GB/, "", v); v *= 1024 } else if (v ~ /MB/) { sub(/MB/, "", v) } else if (v ~ /KB/) { sub(/KB/, "", v); v /= 1024 } else { v = v / 1048576 } mbs = v }
-        $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
-        / requests in / { n = $1 }
-        END { printf "%s %.1f %s %s %.1f\n", rps, mbs, p50, p99, used * 1e6 / hz / n }' "$work/wrk.out"
-}
-
 echo
 echo "| file | JVM | requests/s | MB/s | p50 | p99 | server CPU µs/request | small/jdk req/s |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -58,8 +45,8 @@ for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin;
     for port in $JDK_PORT $SMALL_PORT; do
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$path" >/dev/null
     done
-    read -r j_rps j_mbs j_p50 j_p99 j_cpu < <(run $JDK_PORT "$path" "${pid_of[jdk]}")
-    read -r s_rps s_mbs s_p50 s_p99 s_cpu < <(run $SMALL_PORT "$path" "${pid_of[$SMALL]}")
+    read -r j_rps j_mbs j_p50 j_p99 j_cpu < <(bench_wrk $JDK_PORT "$path" "${pid_of[jdk]}")
+    read -r s_rps s_mbs s_p50 s_p99 s_cpu < <(bench_wrk $SMALL_PORT "$path" "${pid_of[$SMALL]}")
     ratio=$(awk -v a="$s_rps" -v b="$j_rps" 'BEGIN { printf "%.2f", a / b }')
     echo "| $path ($size B) | jdk | $j_rps | $j_mbs | $j_p50 | $j_p99 | $j_cpu | |"
     echo "| $path ($size B) | $SMALL | $s_rps | $s_mbs | $s_p50 | $s_p99 | $s_cpu | $ratio |"
