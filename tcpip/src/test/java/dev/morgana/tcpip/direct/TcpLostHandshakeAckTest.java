@@ -14,6 +14,7 @@ import dev.morgana.tcpip.tcp.TcpState;
 import dev.morgana.tcpip.wire.EthernetFrame;
 import dev.morgana.tcpip.wire.Ipv4Packet;
 import dev.morgana.tcpip.wire.TcpSegment;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,15 +79,20 @@ class TcpLostHandshakeAckTest {
         return TcpSegment.parse(packet.payload(), packet.source(), packet.destination());
     }
 
-    @Test
-    void aBareAckFromBeyondTheExpectedByteIsAnsweredAtOnceSoTheLostRequestIsSentAgain() throws Exception {
-        long now = 1_000_000_000L;
+    /** Starts the engine at {@code now}, knows the peer's MAC, and listens on port 80. */
+    private void listenOnPort80(long now) throws IOException {
         engine.start(now);
         while (engine.nextFrame() != null) {
             // the gratuitous ARP of our address
         }
         engine.arp().learn(Hosts.ip(2), Hosts.mac(2), now);
         engine.tcp().listen(80, accepted::add);
+    }
+
+    @Test
+    void aBareAckFromBeyondTheExpectedByteIsAnsweredAtOnceSoTheLostRequestIsSentAgain() throws Exception {
+        long now = 1_000_000_000L;
+        listenOnPort80(now);
 
         fromPeer(PEER_ISN, 0, TcpSegment.SYN, 1460, new byte[0], now);
         TcpSegment synAck = sent();
@@ -128,12 +134,7 @@ class TcpLostHandshakeAckTest {
     @Test
     void anInOrderBareAckStaysUnanswered() throws Exception {
         long now = 1_000_000_000L;
-        engine.start(now);
-        while (engine.nextFrame() != null) {
-            // the gratuitous ARP of our address
-        }
-        engine.arp().learn(Hosts.ip(2), Hosts.mac(2), now);
-        engine.tcp().listen(80, accepted::add);
+        listenOnPort80(now);
         fromPeer(PEER_ISN, 0, TcpSegment.SYN, 1460, new byte[0], now);
         int iss = sent().seq();
 
@@ -147,12 +148,7 @@ class TcpLostHandshakeAckTest {
     @Test
     void aPeerThatOfferedModernOptionsGetsTheMssOptionOnEveryRetransmittedSynAck() throws Exception {
         long now = 1_000_000_000L;
-        engine.start(now);
-        while (engine.nextFrame() != null) {
-            // the gratuitous ARP of our address
-        }
-        engine.arp().learn(Hosts.ip(2), Hosts.mac(2), now);
-        engine.tcp().listen(80, accepted::add);
+        listenOnPort80(now);
         fromPeer(PEER_ISN, 0, TcpSegment.SYN, new TcpSegment.Options(1460, 7, true, true, 12345, 0, new int[0]), new byte[0], now);
         TcpSegment synAck = sent();
         assertEquals(1460, synAck.mss());
