@@ -35,7 +35,9 @@ if [ -f "${dir}-oci.tar" ]; then
         for blob in "$ztmp"/blobs/sha256/*; do
             if gzip -t "$blob" 2>/dev/null; then
                 gz=$(stat -c %s "$blob")
-                zs=$(gzip -dc "$blob" | zstd -19 --single-thread -q -c - | wc -c)
+                gzip -dc "$blob" >"$ztmp/layer.tar"
+                zs=$(zstd --ultra -22 --single-thread --stream-size="$(stat -c %s "$ztmp/layer.tar")" -q -c - \
+                    <"$ztmp/layer.tar" | wc -c)
                 zsize=$((zsize - (gz + 511) / 512 * 512 + (zs + 511) / 512 * 512))
             fi
         done

@@ -140,7 +140,7 @@ public final class ApplianceBuilder {
         ClassReachability.Reach reach = ClassReachability.from("Main", classPath);
         classPath = dropUnreachedLibraries(classPath, reach, modules, progress);
         // One jar starts faster than several (each is opened and its directory read at start).
-        classPath = ClassPathMerger.merge(classPath, appJar, stored);
+        classPath = ClassPathMerger.merge(classPath, appJar);
         progress.accept("app: class path merged into " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
 
         String jvm = JvmChoice.of(manifest.keys(), System.getenv());

@@ -10,8 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -28,7 +26,10 @@ import java.util.zip.ZipEntry;
  * signature files: the JDK's AOT cache skips every class of a signed jar, and loading one
  * checks its digest; OpenJDK does not require a security provider's jar to be signed. The
  * jars' manifests and {@code module-info} classes (ignored on a class path) are left out, and
- * the merged jar is marked Multi-Release if one of its inputs was.
+ * the merged jar is marked Multi-Release if one of its inputs was. Every entry is stored
+ * uncompressed: the store is read in place, classes load without inflating, and whatever packs
+ * the appliance (image layer, .tar.gz, squashfs) compresses the jar better as a whole (the www
+ * image's zstd layer: 148 KB less than with deflated classes).
  */
 public final class ClassPathMerger {
 
@@ -42,10 +43,9 @@ public final class ClassPathMerger {
      * Writes the jars of {@code classPath} into {@code merged} (which may be one of them) and
      * deletes the others.
      *
-     * @param stored entry names written uncompressed, so they can be read in place (the store)
      * @return the new class path: {@code merged} alone
      */
-    public static List<Path> merge(List<Path> classPath, Path merged, Set<String> stored) throws IOException {
+    public static List<Path> merge(List<Path> classPath, Path merged) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         Map<String, ByteArrayOutputStream> services = new LinkedHashMap<>();
         boolean multiRelease = false;
@@ -78,7 +78,7 @@ public final class ClassPathMerger {
                     "Manifest-Version: 1.0\r\nMulti-Release: true\r\n\r\n".getBytes(StandardCharsets.UTF_8));
         }
         Path temporary = merged.resolveSibling(merged.getFileName() + ".merging");
-        DeterministicJar.write(temporary, entries, new TreeSet<>(stored));
+        DeterministicJar.writeUncompressed(temporary, entries);
         Files.move(temporary, merged, StandardCopyOption.REPLACE_EXISTING);
         for (Path jar : classPath) {
             if (!jar.equals(merged)) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -31,6 +32,19 @@ public final class DeterministicJar {
      * @param stored names whose content is stored rather than deflated
      */
     public static void write(Path jar, Map<String, byte[]> entries, java.util.Set<String> stored) throws IOException {
+        write(jar, entries, stored::contains);
+    }
+
+    /**
+     * Writes {@code entries} into {@code jar} with every entry stored, for a jar that is itself
+     * compressed as a whole later (an image layer, a .tar.gz, a squashfs): one compressor over
+     * all the class bytes finds the repetitions between classes that per-entry deflate cannot.
+     */
+    public static void writeUncompressed(Path jar, Map<String, byte[]> entries) throws IOException {
+        write(jar, entries, name -> true);
+    }
+
+    private static void write(Path jar, Map<String, byte[]> entries, Predicate<String> stored) throws IOException {
         SortedMap<String, byte[]> files = new TreeMap<>(entries);
         TreeSet<String> directories = new TreeSet<>();
         for (String name : files.keySet()) {
@@ -47,7 +61,7 @@ public final class DeterministicJar {
                 ZipEntry entry = new ZipEntry(e.getKey());
                 entry.setTimeLocal(FIXED_TIME);
                 byte[] content = e.getValue() == null ? new byte[0] : e.getValue();
-                if (e.getValue() == null || stored.contains(e.getKey())) {
+                if (e.getValue() == null || stored.test(e.getKey())) {
                     CRC32 crc = new CRC32();
                     crc.update(content);
                     entry.setMethod(ZipEntry.STORED);
