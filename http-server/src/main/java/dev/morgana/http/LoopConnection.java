@@ -105,8 +105,8 @@ final class LoopConnection {
                 handOver(null, null);
                 return;
             }
-            RequestTarget target = RequestTarget.parse(head.target());
-            if (target == null || (target == RequestTarget.ASTERISK && !head.method().equals("OPTIONS"))) {
+            RequestTarget target = Exchange.target(head);
+            if (target == null) { // Http1Connection refuses it
                 handOver(null, null);
                 return;
             }
