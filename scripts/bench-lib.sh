@@ -2,18 +2,20 @@
 # bench-direct.sh, bench-jvm.sh), the scratch folder with its clean-up, one wrk run with the
 # servers' CPU per request, and the nginx configuration bench.sh and bench-tls.sh compare with.
 
-# Installs the named Debian packages' commands when missing (as root), else stops with a hint.
+. "$(dirname "${BASH_SOURCE[0]}")/deps.sh" # deps_missing, deps_install
+
+# Installs the named tools when missing (as root; each Debian package has its tool's name),
+# else stops with a hint.
 bench_need() { # target tools...
-    local target=$1 tool; shift
-    for tool in "$@"; do
-        if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
-            if [ "$(id -u)" -eq 0 ]; then
-                apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$tool" >/dev/null
-            else
-                echo "error: $tool is not installed (as root, make $target installs it)" >&2; exit 1
-            fi
+    local target=$1 tool pairs=() missing=(); shift
+    for tool in "$@"; do pairs+=("$tool $tool"); done
+    mapfile -t missing < <(deps_missing "${pairs[@]}")
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "error: ${missing[*]} not installed (as root, make $target installs it)" >&2; exit 1
         fi
-    done
+        deps_install "${missing[@]}"
+    fi
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 }
 

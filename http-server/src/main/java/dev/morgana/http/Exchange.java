@@ -53,7 +53,17 @@ final class Exchange {
     }
 
     /**
-     * The application's answer to a request whose target parsed. With {@code now}, the handler
+     * The target {@code head} may be answered for, or null when the request must be refused
+     * with {@link Violation#INVALID_PATH}: a malformed or unsafe target, or "*" with another
+     * method than OPTIONS. The one check both connection kinds make before {@link #answer}.
+     */
+    static RequestTarget target(RequestHead head) {
+        RequestTarget target = RequestTarget.parse(head.target());
+        return target == RequestTarget.ASTERISK && !head.method().equals("OPTIONS") ? null : target;
+    }
+
+    /**
+     * The application's answer to a request whose {@link #target} is valid. With {@code now}, the handler
      * is asked through {@link HttpHandler#handleNow} and null means it must be asked again,
      * with {@code now} false, on a thread that may block.
      */

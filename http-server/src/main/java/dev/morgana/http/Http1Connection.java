@@ -141,9 +141,8 @@ final class Http1Connection {
     }
 
     private boolean respond(RequestHead head) throws IOException {
-        RequestTarget target = RequestTarget.parse(head.target());
-        String method = head.method();
-        if (target == null || (target == RequestTarget.ASTERISK && !method.equals("OPTIONS"))) {
+        RequestTarget target = Exchange.target(head);
+        if (target == null) {
             reject(Violation.INVALID_PATH, head);
             return false;
         }

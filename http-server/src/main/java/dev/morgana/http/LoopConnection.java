@@ -105,8 +105,8 @@ final class LoopConnection {
                 handOver(null, null);
                 return;
             }
-            RequestTarget target = RequestTarget.parse(head.target());
-            if (target == null || (target == RequestTarget.ASTERISK && !head.method().equals("OPTIONS"))) {
+            RequestTarget target = Exchange.target(head);
+            if (target == null) { // Http1Connection refuses it
                 handOver(null, null);
                 return;
             }
@@ -137,17 +137,16 @@ final class LoopConnection {
      * handed over (a streamed body) and is no longer this loop's.
      */
     private boolean emit(RequestHead head, Exchange.Reply reply) throws IOException {
+        // No type switch here: a keep-alive GET comes this way, and a pattern switch links (spins
+        // a class) at its first use, in the first request's time. Plain type tests do not.
+        HttpResponse.Body content = reply.body();
+        if (content instanceof HttpResponse.Streamed) { // written by a thread that may block
+            handOver(head, reply);
+            return false;
+        }
         ByteBuffer out = loop.out();
         ResponseWriter.Head h = reply.head();
-        ByteBuffer body;
-        switch (reply.body()) {
-            case HttpResponse.Empty e -> body = null;
-            case HttpResponse.Bytes(ByteBuffer data) -> body = data.duplicate();
-            case HttpResponse.Streamed s -> {
-                handOver(head, reply);
-                return false;
-            }
-        }
+        ByteBuffer body = content instanceof HttpResponse.Bytes(ByteBuffer data) ? data.duplicate() : null; // else Empty
         int bodySize = body == null ? 0 : body.remaining();
         int size = h.size() + bodySize;
         if (size > out.remaining()) {

@@ -37,4 +37,19 @@ class RequestTargetTest {
     void rejectsUnsafeOrMalformedTargets(String target) {
         assertNull(RequestTarget.parse(target), target);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+        "OPTIONS|*|*",
+        "GET|*|NULL",
+        "HEAD|*|NULL",
+        "GET|/a?b|/a",
+        "POST|/a|/a",
+        "GET|/../a|NULL"})
+    void exchangeAnswersAsteriskOnlyForOptions(String method, String target, String path) {
+        RequestHead head = new RequestHead(method, target, 1, dev.morgana.types.http.HttpFields.EMPTY,
+                new RequestHead.Fixed(0), true);
+        RequestTarget resolved = Exchange.target(head);
+        assertEquals(path, resolved == null ? null : resolved.path(), method + " " + target);
+    }
 }

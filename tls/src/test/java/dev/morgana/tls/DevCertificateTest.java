@@ -43,8 +43,9 @@ class DevCertificateTest {
         Path cert = dir.resolve("dev.pem");
         Path key = dir.resolve("dev.key");
         DevCertificate.generate(cert, key, Clock.system(), new SecureRandom());
-        try (TlsAcceptor acceptor = new TlsAcceptor(TlsConfig.fromPem(cert, key, Clock.system()));
-                Tcpv4.Listener listener = new TlsTcpv4(new LoopbackTcpv4(), acceptor).listen(0, HttpsFixture::serve)) {
+        try (LoopbackSockets sockets = new LoopbackSockets();
+                TlsAcceptor acceptor = new TlsAcceptor(TlsConfig.fromPem(cert, key, Clock.system()));
+                Tcpv4.Listener listener = new TlsTcpv4(sockets.tcp(), acceptor).listen(0, HttpsFixture::serve)) {
             for (String host : List.of("localhost", "127.0.0.1")) {
                 Path out = Files.createTempFile(dir, "body", ".bin");
                 Tools.Result r = Tools.run(Duration.ofSeconds(30), new byte[0], List.of("curl", "--silent",

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.types.Time;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -54,10 +52,10 @@ class HandshakeTimeoutTest {
         FakeClock clock = new FakeClock();
         TlsConfig config = TlsConfig.fromPem(a.chain(), a.key(), dev.morgana.types.Clock.system()).withHandshakeTimeout(Duration.ofSeconds(3));
         try (TlsAcceptor acceptor = new TlsAcceptor(config, new SecureRandom(), clock, Time.system(), Duration.ZERO);
-                ServerSocketChannel server = ServerSocketChannel.open()
-                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                LoopbackSockets sockets = new LoopbackSockets();
+                ServerSocketChannel server = sockets.tcp().bind(0);
                 SocketChannel client = SocketChannel.open(server.getLocalAddress())) {
-            TlsFlow flow = acceptor.wrap(new SocketChannelFlow(server.accept()));
+            TlsFlow flow = acceptor.wrap(sockets.tcp().adopt(server.accept()));
             CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
                 try {
                     flow.handshake();

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A TLS server on loopback for tests: {@link TlsTcpv4} over kernel sockets, serving fixed files
+ * A TLS server on loopback for tests: {@link TlsTcpv4} over the socket stack, serving fixed files
  * with a minimal HTTP/1.1 responder. Identities: "a.test" (EC, the default, also localhost and
  * 127.0.0.1) and "b.test" (RSA, key in PKCS#8).
  */
@@ -26,7 +26,7 @@ final class HttpsFixture implements AutoCloseable {
     final TestPki pki;
     final TestPki.Issued a;
     final TestPki.Issued b;
-    final LoopbackTcpv4 tcp = new LoopbackTcpv4();
+    final LoopbackSockets sockets = new LoopbackSockets();
     final TlsAcceptor acceptor;
     /** Handshake failures, as the listener reports them: remote address to error. */
     final java.util.Map<String, java.io.IOException> handshakeFailures = new java.util.concurrent.ConcurrentHashMap<>();
@@ -40,7 +40,7 @@ final class HttpsFixture implements AutoCloseable {
                 List.of(new TlsConfig.PemFiles(a.chain(), a.key()), new TlsConfig.PemFiles(b.chain(), b.key())),
                 handshakeTimeout, Clock.system());
         acceptor = new TlsAcceptor(config, new SecureRandom(), Clock.system(), Time.system());
-        listener = new TlsTcpv4(tcp, acceptor, handshakeFailures::put).listen(0, HttpsFixture::serve);
+        listener = new TlsTcpv4(sockets.tcp(), acceptor, handshakeFailures::put).listen(0, HttpsFixture::serve);
     }
 
     int port() {
@@ -98,6 +98,7 @@ final class HttpsFixture implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+        sockets.close();
         acceptor.close();
     }
 }

@@ -87,12 +87,13 @@ class JdkClientTest {
     @SuppressWarnings("try") // closes the client early on purpose, to send its close_notify
     void closeNotifyIsHonouredInBothDirections() throws Exception {
         CompletableFuture<String> serverSaw = new CompletableFuture<>();
-        LoopbackTcpv4 tcp = new LoopbackTcpv4();
         TlsConfig config = server.acceptor.config();
         // Entropy through the Random device adapter, as in the VM.
         SecureRandom viaDevice = TlsEntropy.secureRandom(TlsEntropy.device(new SecureRandom()));
-        try (TlsAcceptor acceptor = new TlsAcceptor(config, viaDevice, Clock.system(), Time.system());
-                Tcpv4.Listener listener = new TlsTcpv4(tcp, acceptor).listen(0, flow -> echoThenSayBye(flow, serverSaw));
+        LoopbackSockets sockets = new LoopbackSockets();
+        try (sockets;
+                TlsAcceptor acceptor = new TlsAcceptor(config, viaDevice, Clock.system(), Time.system());
+                Tcpv4.Listener listener = new TlsTcpv4(sockets.tcp(), acceptor).listen(0, flow -> echoThenSayBye(flow, serverSaw));
                 SSLSocket socket = (SSLSocket) trustingTestCa.getSocketFactory()
                         .createSocket(InetAddress.getLoopbackAddress(), listener.port())) {
             socket.setSoTimeout(30_000);
@@ -117,7 +118,7 @@ class JdkClientTest {
             assertEquals("TLS 1.3, SNI b.test, ALPN null: echoed 8 bytes, then end of stream",
                     serverSaw.get(30, TimeUnit.SECONDS));
         }
-        assertEquals(List.of(), List.copyOf(tcp.handlerErrors));
+        assertEquals(List.of(), List.copyOf(sockets.logged));
     }
 
     @Test
@@ -129,10 +130,11 @@ class JdkClientTest {
         byte[] down = HttpsFixture.BIG;
         CompletableFuture<byte[]> serverReceived = new CompletableFuture<>();
         CompletableFuture<Integer> handlerEnd = new CompletableFuture<>();
-        LoopbackTcpv4 tcp = new LoopbackTcpv4();
-        try (TlsAcceptor acceptor = new TlsAcceptor(server.acceptor.config(), new SecureRandom(), Clock.system(),
+        LoopbackSockets sockets = new LoopbackSockets();
+        try (sockets;
+                TlsAcceptor acceptor = new TlsAcceptor(server.acceptor.config(), new SecureRandom(), Clock.system(),
                         Time.system());
-                Tcpv4.Listener listener = new TlsTcpv4(tcp, acceptor).listen(0, flow -> {
+                Tcpv4.Listener listener = new TlsTcpv4(sockets.tcp(), acceptor).listen(0, flow -> {
                     Thread writer = Thread.ofVirtual().start(() -> {
                         try {
                             flow.write(ByteBuffer.wrap(down));
@@ -167,13 +169,13 @@ class JdkClientTest {
             socket.close();
             assertEquals(-1, handlerEnd.get(30, TimeUnit.SECONDS), "close_notify read as end of stream");
         }
-        assertEquals(List.of(), List.copyOf(tcp.handlerErrors));
+        assertEquals(List.of(), List.copyOf(sockets.logged));
     }
 
     @Test
     void handshakeRunsOnTheFirstReadOfAWrappedFlow() throws Exception {
-        try (java.nio.channels.ServerSocketChannel listening = java.nio.channels.ServerSocketChannel.open()
-                        .bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try (LoopbackSockets sockets = new LoopbackSockets();
+                java.nio.channels.ServerSocketChannel listening = sockets.tcp().bind(0);
                 SSLSocket client = (SSLSocket) trustingTestCa.getSocketFactory()
                         .createSocket(InetAddress.getLoopbackAddress(), listening.socket().getLocalPort())) {
             client.setSoTimeout(30_000);
@@ -185,7 +187,7 @@ class JdkClientTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            try (TlsFlow flow = server.acceptor.wrap(new SocketChannelFlow(listening.accept()))) {
+            try (TlsFlow flow = server.acceptor.wrap(sockets.tcp().adopt(listening.accept()))) {
                 ByteBuffer buf = ByteBuffer.allocate(5);
                 while (buf.hasRemaining()) {
                     flow.read(buf);
@@ -203,10 +205,10 @@ class JdkClientTest {
     @Test
     void connectionEndingWithoutCloseNotifyIsReportedAsTruncation() throws Exception {
         CompletableFuture<Throwable> serverSaw = new CompletableFuture<>();
-        LoopbackTcpv4 tcp = new LoopbackTcpv4();
-        try (TlsAcceptor acceptor = new TlsAcceptor(server.acceptor.config(), new SecureRandom(), Clock.system(),
+        try (LoopbackSockets sockets = new LoopbackSockets();
+                TlsAcceptor acceptor = new TlsAcceptor(server.acceptor.config(), new SecureRandom(), Clock.system(),
                         Time.system());
-                Tcpv4.Listener listener = new TlsTcpv4(tcp, acceptor).listen(0, flow -> {
+                Tcpv4.Listener listener = new TlsTcpv4(sockets.tcp(), acceptor).listen(0, flow -> {
                     ByteBuffer buf = ByteBuffer.allocate(64);
                     try {
                         while (flow.read(buf.clear()) >= 0) {

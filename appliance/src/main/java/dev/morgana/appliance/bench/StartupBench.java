@@ -117,7 +117,7 @@ public final class StartupBench {
                         String name = Files.readString(task.resolve("comm")).strip();
                         String schedstat = Files.readString(task.resolve("schedstat")).strip();
                         long nanos = Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
-                        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        if (isJitThread(name)) {
                             jit += nanos;
                         } else {
                             other += nanos;
@@ -130,6 +130,16 @@ public final class StartupBench {
                 return UNKNOWN;
             }
             return new ThreadCpu(jit, other);
+        }
+
+        /**
+         * Whether a thread's kernel name ({@code comm}, at most 15 characters) is a JIT
+         * compiler's, C1's or C2's. HotSpot names them "C1 CompilerThread0", "C2 ..."; the kernel
+         * keeps 15 characters, which JDK 25 cuts to "C1 CompilerThre" and JDK 26 (the small JDK)
+         * abbreviates to "C1 Comp..hread0", so only the common start is compared.
+         */
+        static boolean isJitThread(String comm) {
+            return comm.startsWith("C1 Comp") || comm.startsWith("C2 Comp");
         }
     }
 
