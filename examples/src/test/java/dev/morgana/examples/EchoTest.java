@@ -18,18 +18,7 @@ class EchoTest {
 
     @Test
     void echoesWhatItReceivesUntilEndOfStream() throws Exception {
-        Console console = new Console() {
-            @Override
-            public void log(String line) {}
-
-            @Override
-            public String name() {
-                return "quiet";
-            }
-
-            @Override
-            public void close() {}
-        };
+        Console console = Console.of("quiet", line -> {});
         Ipv4Address loopback = Ipv4Address.parse("127.0.0.1");
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {

@@ -2,7 +2,9 @@ package dev.morgana.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.morgana.types.Console;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,11 +33,12 @@ class AccessLogTest {
 
     @Test
     void quotedFieldsCannotForgeLines() {
-        TestSupport.ListConsole console = new TestSupport.ListConsole();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Console console = Console.of("list", lines::add);
         new AccessLog(console, TestSupport.FIXED).log("1.2.3.4:1", "GET /a\" HTTP/1.1", 200, 10,
                 "x\ny", "caf\u00e9\\");
         assertEquals(List.of("1.2.3.4 - - [24/Nov/2026:03:35:57 +0000] \"GET /a\\\" HTTP/1.1\" 200 10 "
-                + "\"x\\x0ay\" \"caf\\xe9\\\\\""), console.lines);
+                + "\"x\\x0ay\" \"caf\\xe9\\\\\""), lines);
     }
 
     @Test
@@ -43,7 +46,8 @@ class AccessLogTest {
         java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
                 new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-24T23:59:59.100Z"));
         dev.morgana.types.Clock clock = TestSupport.wallClock(now);
-        TestSupport.ListConsole console = new TestSupport.ListConsole();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Console console = Console.of("list", lines::add);
         AccessLog log = new AccessLog(console, clock);
         String first = log.time();
         assertEquals("24/Nov/2026:23:59:59 +0000", first);
@@ -52,6 +56,6 @@ class AccessLogTest {
         now.set(java.time.Instant.parse("2026-11-25T00:00:00Z"));
         log.log("1.2.3.4:1", "GET / HTTP/1.1", 304, 0, null, null);
         assertEquals(List.of("1.2.3.4 - - [25/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 304 - \"-\" \"-\""),
-                console.lines);
+                lines);
     }
 }

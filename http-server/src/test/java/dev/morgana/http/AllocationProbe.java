@@ -1,6 +1,7 @@
 package dev.morgana.http;
 
 import dev.morgana.site.StaticSite;
+import dev.morgana.types.Console;
 import dev.morgana.types.Flow;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -72,7 +73,7 @@ public final class AllocationProbe {
             System.arraycopy(one, 0, all, i * one.length, one.length);
         }
         MiniStore store = new MiniStore().put("index.html", "x".repeat(1024));
-        TestSupport.ListConsole console = new TestSupport.ListConsole();
+        Console console = Console.of("probe", System.err::println);
         StaticSite site = new StaticSite(console, store, null);
         HttpOptions options = HttpOptions.defaults().withAccessLog(false);
         ResponseWriter writer = new ResponseWriter(new DateHeader(options.clock()), options.defaultHeaders());
@@ -97,7 +98,7 @@ public final class AllocationProbe {
     /** The selector-loop path: the same pipelined requests over loopback, the loop thread's allocation. */
     private static void loopRounds(byte[] all, int requests, StaticSite site, HttpOptions options,
                                    com.sun.management.ThreadMXBean threads) throws Exception {
-        TestSupport.ListConsole console = new TestSupport.ListConsole();
+        Console console = Console.of("probe", System.err::println);
         var sockets = TestSupport.loopbackSockets(console);
         Http1Server server = new Http1Server(console, sockets.tcpv4(), 0, options).withLoops(1);
         Thread serving = Thread.ofVirtual().start(() -> {

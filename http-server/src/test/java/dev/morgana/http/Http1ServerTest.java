@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.morgana.types.Console;
 import dev.morgana.types.http.HttpFields;
 import dev.morgana.types.http.HttpHandler;
 import dev.morgana.types.http.HttpRequest;
@@ -181,7 +182,7 @@ class Http1ServerTest {
             assertEquals(expected, exchange(c, "GET /101 HTTP/1.1\r\nHost: x\r\n\r\n", expected));
             String next = ok("/fine", "");
             assertEquals(next, exchange(c, "GET /fine HTTP/1.1\r\nHost: x\r\n\r\n", next));
-            assertTrue(s.console.lines.stream().anyMatch(l -> l.contains("boom")), s.console.lines.toString());
+            assertTrue(s.lines.stream().anyMatch(l -> l.contains("boom")), s.lines.toString());
         }
     }
 
@@ -315,7 +316,7 @@ class Http1ServerTest {
                     + "User-Agent: t\"est\r\n\r\n", expected));
             c.write(ascii("BAD\r\n\r\n"));
             readAll(c);
-            List<String> lines = s.console.lines.stream().filter(l -> !l.startsWith("http: listening")).toList();
+            List<String> lines = s.lines.stream().filter(l -> !l.startsWith("http: listening")).toList();
             assertEquals(List.of(
                     s.clientHost() + " - - [24/Nov/2026:03:35:57 +0000] \"GET /log HTTP/1.1\" 200 4 \"http://r/\" \"t\\\"est\"",
                     s.clientHost() + " - - [24/Nov/2026:03:35:57 +0000] \"-\" 400 26 \"-\" \"-\""), lines);
@@ -325,7 +326,7 @@ class Http1ServerTest {
     @Test
     void serveReturnsWhenItsThreadIsInterruptedAndStopsListening() throws Exception {
         if (transport != TestSupport.Transport.BLOCKING) {
-            TestSupport.ListConsole console = new TestSupport.ListConsole();
+            Console console = Console.of("list", line -> {});
             // closed only after the check: closing the stack would close the port on its own
             try (var sockets = TestSupport.loopbackSockets(console)) {
                 Http1Server server = new Http1Server(console, sockets.tcpv4(), 0, TestSupport.options());
@@ -347,7 +348,7 @@ class Http1ServerTest {
             return;
         }
         FakeTcp tcp = new FakeTcp();
-        Http1Server server = new Http1Server(new TestSupport.ListConsole(), tcp, 80, TestSupport.options());
+        Http1Server server = new Http1Server(Console.of("list", line -> {}), tcp, 80, TestSupport.options());
         Thread t = Thread.ofVirtual().start(() -> {
             try {
                 server.serve(handler);
@@ -368,7 +369,7 @@ class Http1ServerTest {
             c.write(ascii("GET / HTT"));
             c.shutdownOutput();
             assertTrue(atEof(c));
-            assertFalse(s.console.lines.stream().anyMatch(l -> l.contains("failed")));
+            assertFalse(s.lines.stream().anyMatch(l -> l.contains("failed")));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.morgana.http;
 
 import dev.morgana.site.StaticSite;
+import dev.morgana.types.Console;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -22,7 +23,7 @@ public final class LoadProbe {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         MiniStore store = new MiniStore().put("index.html", "x".repeat(1024));
-        TestSupport.ListConsole console = new TestSupport.ListConsole();
+        Console console = Console.of("probe", System.err::println);
         var sockets = TestSupport.loopbackSockets(console);
         Http1Server server = new Http1Server(console, sockets.tcpv4(), 0, HttpOptions.defaults().withAccessLog(false));
         Thread serving = Thread.ofVirtual().start(() -> {

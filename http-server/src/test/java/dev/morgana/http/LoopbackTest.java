@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.site.StaticSite;
+import dev.morgana.types.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,8 @@ class LoopbackTest {
     private final byte[] kept = pattern(60_000);
     private final MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("big.bin", big)
             .put("kept.bin", kept);
-    private final TestSupport.ListConsole console = new TestSupport.ListConsole();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Console console = Console.of("list", lines::add);
     private final dev.morgana.tcpip.socket.SocketStackV4 sockets = TestSupport.loopbackSockets(console);
     private Http1Server server;
     private Thread thread;
@@ -61,7 +64,7 @@ class LoopbackTest {
             }
         });
         port = server.awaitPort(Duration.ofSeconds(10));
-        assertTrue(port > 0, console.lines.toString());
+        assertTrue(port > 0, lines.toString());
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morgana.site.StaticSite;
+import dev.morgana.types.Console;
 import java.io.ByteArrayOutputStream;
 import dev.morgana.types.Flow;
 import java.io.IOException;
@@ -46,7 +47,7 @@ class MaliciousRequestsTest {
             return;
         }
         MiniStore store = new MiniStore().put("index.html", "<p>home</p>").put("docs/keys.html", "<p>keys</p>");
-        server = new TestSupport.Running(transport, new StaticSite(new TestSupport.ListConsole(), store, null).handler(),
+        server = new TestSupport.Running(transport, new StaticSite(Console.of("list", line -> {}), store, null).handler(),
                 TestSupport.options());
     }
 

@@ -6,6 +6,7 @@ import static dev.morgana.http.TestSupport.exchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.morgana.site.StaticSite;
+import dev.morgana.types.Console;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class StaticSiteOverHttpTest {
 
     @BeforeEach
     void start() throws Exception {
-        StaticSite site = new StaticSite(new TestSupport.ListConsole(), store, null);
+        StaticSite site = new StaticSite(Console.of("list", line -> {}), store, null);
         server = new TestSupport.Running(transport, site.handler(), TestSupport.options());
         client = server.connect();
     }

@@ -63,24 +63,6 @@ final class TestSupport {
         };
     }
 
-    /** A console that keeps its lines. */
-    static final class ListConsole implements Console {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void log(String line) {
-            lines.add(line);
-        }
-
-        @Override
-        public String name() {
-            return "list";
-        }
-
-        @Override
-        public void close() {}
-    }
-
     /** Options for tests: fixed clock, access log off unless asked. */
     static HttpOptions options() {
         return HttpOptions.defaults().withClock(FIXED).withAccessLog(false);
@@ -118,7 +100,9 @@ final class TestSupport {
         final FakeTcp tcp;
         /** The loopback sockets of the loops; null for {@link Transport#BLOCKING}. */
         private final SocketStackV4 sockets;
-        final ListConsole console = new ListConsole();
+        /** What the server logged. */
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final Console console = Console.of("list", lines::add);
         final Http1Server server;
         private final Thread thread;
         private final int port;
@@ -147,7 +131,7 @@ final class TestSupport {
             });
             port = server.awaitPort(Duration.ofSeconds(5));
             if (port <= 0 || (tcp != null && port != 80)) {
-                throw new IllegalStateException("server did not start: " + console.lines);
+                throw new IllegalStateException("server did not start: " + lines);
             }
         }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.morgana.types.Console;
 import dev.morgana.types.http.HttpFields;
 import dev.morgana.types.http.HttpRequest;
 import dev.morgana.types.http.HttpResponse;
@@ -34,7 +35,7 @@ class StaticSiteTest {
             .put("docs/a b.txt", "spaced")
             .put("img/logo.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 3, 4, 5})
             .put("empty/sub/x.css", "a{}");
-    private final StaticSite site = new StaticSite(new NullConsole(), store, new NoServer());
+    private final StaticSite site = new StaticSite(QUIET, store, new NoServer());
 
     /** A rendered response: status, fields as "Name: value" lines, and body bytes. */
     record Rendered(int status, List<String> fields, byte[] body) {
@@ -264,7 +265,7 @@ class StaticSiteTest {
 
     @Test
     void contentSecurityPolicyIsSentWhenConfigured() throws IOException {
-        StaticSite strict = new StaticSite(new NullConsole(), store, new NoServer(),
+        StaticSite strict = new StaticSite(QUIET, store, new NoServer(),
                 new SiteOptions(null, "default-src 'self'", "max-age=63072000"));
         HttpResponse r = strict.handle(new HttpRequest("GET", "/docs/keys.html", "/docs/keys.html", null, 1,
                 HttpFields.EMPTY, "x:1"));
@@ -309,10 +310,10 @@ class StaticSiteTest {
 
     @Test
     void runLogsAndServesThroughTheServer() throws Exception {
-        NullConsole console = new NullConsole();
+        List<String> lines = new ArrayList<>();
         NoServer server = new NoServer();
-        new StaticSite(console, store, server).run();
-        assertEquals(List.of("site: serving memory with none"), console.lines);
+        new StaticSite(Console.of("test", lines::add), store, server).run();
+        assertEquals(List.of("site: serving memory with none"), lines);
         assertEquals(200, server.handler.handle(new HttpRequest("GET", "/", "/", null, 1, HttpFields.EMPTY, "x:1")).status());
     }
 
@@ -355,7 +356,7 @@ class StaticSiteTest {
             large[i] = (byte) (i * 31);
         }
         byte[] small = java.util.Arrays.copyOf(large, StaticSite.KEEP_MAX);
-        StaticSite s = new StaticSite(new NullConsole(), new MemoryStore().put("large.bin", large).put("small.bin", small),
+        StaticSite s = new StaticSite(QUIET, new MemoryStore().put("large.bin", large).put("small.bin", small),
                 new NoServer());
         HttpRequest largeGet = new HttpRequest("GET", "/large.bin", "/large.bin", null, 1, HttpFields.EMPTY, "x:1");
         HttpResponse a = s.handle(largeGet);
@@ -371,22 +372,8 @@ class StaticSiteTest {
         assertSame(s.handle(smallGet), s.handle(smallGet));
     }
 
-    static final class NullConsole implements dev.morgana.types.Console {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void log(String line) {
-            lines.add(line);
-        }
-
-        @Override
-        public String name() {
-            return "null";
-        }
-
-        @Override
-        public void close() {}
-    }
+    /** A console that drops its lines. */
+    static final Console QUIET = Console.of("quiet", line -> {});
 
     static final class NoServer implements HttpServer {
         dev.morgana.types.http.HttpHandler handler;

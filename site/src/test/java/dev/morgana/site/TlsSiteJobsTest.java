@@ -20,7 +20,7 @@ class TlsSiteJobsTest {
     @Test
     void redirectSiteAnswersEveryRequestWithA301ToHttps() throws Exception {
         var server = new StaticSiteTest.NoServer();
-        new HttpsRedirectSite(new StaticSiteTest.NullConsole(), server, 8443).run();
+        new HttpsRedirectSite(StaticSiteTest.QUIET, server, 8443).run();
         HttpResponse r = server.handler.handle(get("/docs/a?x=1", "/docs/a", "x=1", "Host", "example.org:8080"));
         assertEquals(301, r.status());
         assertEquals(Optional.of("https://example.org:8443/docs/a?x=1"), r.headers().first("Location"));
@@ -31,7 +31,7 @@ class TlsSiteJobsTest {
     void siteWithHstsSendsMaxAgeOnEveryResponse() throws Exception {
         var server = new StaticSiteTest.NoServer();
         var store = new MemoryStore().put("index.html", "<p>hi</p>");
-        new StaticSite(new StaticSiteTest.NullConsole(), store, server, SiteOptions.fromKeys("hsts", "max-age=600")).run();
+        new StaticSite(StaticSiteTest.QUIET, store, server, SiteOptions.fromKeys("hsts", "max-age=600")).run();
         HttpResponse found = server.handler.handle(get("/", "/", null));
         HttpResponse missing = server.handler.handle(get("/nope", "/nope", null));
         assertEquals(200, found.status());

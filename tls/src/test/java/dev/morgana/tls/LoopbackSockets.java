@@ -16,20 +16,7 @@ final class LoopbackSockets implements AutoCloseable {
 
     /** Every line the stack logged: a handler that threw shows up here. */
     final List<String> logged = new CopyOnWriteArrayList<>();
-    private final SocketStackV4 stack = new SocketStackV4(new Console() {
-        @Override
-        public void log(String line) {
-            logged.add(line);
-        }
-
-        @Override
-        public String name() {
-            return "test-console";
-        }
-
-        @Override
-        public void close() {}
-    }, Ipv4Address.parse("127.0.0.1"));
+    private final SocketStackV4 stack = new SocketStackV4(Console.of("test", logged::add), Ipv4Address.parse("127.0.0.1"));
 
     /** TCP on loopback; also {@link SelectableTcpv4}, to accept a single connection by hand. */
     SelectableTcpv4 tcp() {

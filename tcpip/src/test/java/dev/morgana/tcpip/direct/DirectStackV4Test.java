@@ -10,6 +10,7 @@ import dev.morgana.tcpip.netif.MemorySwitch;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.wire.DhcpMessage;
 import dev.morgana.types.Clock;
+import dev.morgana.types.Console;
 import dev.morgana.types.Ipv4Address;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class DirectStackV4Test {
 
-    private final RecordingConsole console = new RecordingConsole();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Console console = Console.of("test", lines::add);
 
     @Test
     void pingsAndExchangesUdpThroughTheStackV4Api() throws Exception {
@@ -65,7 +68,7 @@ class DirectStackV4Test {
                     Duration.ofSeconds(10))) {
                 assertEquals(List.of(Hosts.ip(50)), client.addresses());
                 assertTrue(server.ping(Hosts.ip(50), 1, Duration.ofSeconds(5)).isPresent());
-                assertTrue(console.lines.contains("dhcp: bound 10.0.0.50 netmask 255.255.255.0 router 10.0.0.1 for 100 s"), console.lines.toString());
+                assertTrue(lines.contains("dhcp: bound 10.0.0.50 netmask 255.255.255.0 router 10.0.0.1 for 100 s"), lines.toString());
             }
         }
     }

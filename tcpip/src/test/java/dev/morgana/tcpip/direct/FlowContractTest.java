@@ -35,18 +35,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class FlowContractTest {
 
-    static final Console CONSOLE = new Console() {
-        @Override
-        public void log(String line) {}
-
-        @Override
-        public String name() {
-            return "quiet";
-        }
-
-        @Override
-        public void close() {}
-    };
+    static final Console CONSOLE = Console.of("quiet", line -> {});
 
     /** A client stack and a server stack and the address the server is reached at. */
     record Pair(String name, Tcpv4 client, Tcpv4 server, Ipv4Address serverAddress, AutoCloseable resources) implements AutoCloseable {

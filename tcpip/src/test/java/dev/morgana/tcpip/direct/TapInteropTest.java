@@ -7,6 +7,7 @@ import dev.morgana.tcpip.netif.PcapTap;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.tcpip.netif.TapNetwork;
 import dev.morgana.types.Clock;
+import dev.morgana.types.Console;
 import dev.morgana.types.Ipv4Address;
 import dev.morgana.types.MacAddress;
 import dev.morgana.types.Network;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class TapInteropTest {
 
-    private final RecordingConsole console = new RecordingConsole();
+    private final Console console = Console.of("test", line -> {});
     private TapLink<PcapTap> link;
     private final Path pcap = Path.of("target", "interop-static.pcap").toAbsolutePath();
 

@@ -7,9 +7,11 @@ import dev.morgana.tcpip.netif.Impairments;
 import dev.morgana.tcpip.netif.MemorySwitch;
 import dev.morgana.tcpip.netif.SeededRandom;
 import dev.morgana.types.Clock;
+import dev.morgana.types.Console;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,8 +20,8 @@ class UdpLoggerTest {
 
     @Test
     void logsEveryDatagramOnAnyPortAndAnswersPing() throws Exception {
-        RecordingConsole console = new RecordingConsole();
-        List<String> lines = console.lines;
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Console console = Console.of("test", lines::add);
         MemorySwitch network = new MemorySwitch(Clock.system(), Impairments.NONE, 1);
         UdpLogger logger = new UdpLogger(network.connect(Hosts.mac(2)), Clock.system(), console, Hosts.config(2));
         Thread job = Thread.ofVirtual().start(() -> {

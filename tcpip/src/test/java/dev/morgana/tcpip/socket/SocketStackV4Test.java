@@ -30,20 +30,7 @@ class SocketStackV4Test {
     private static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final Console console = new Console() {
-        @Override
-        public void log(String line) {
-            log.add(line);
-        }
-
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public void close() {}
-    };
+    private final Console console = Console.of("test", log::add);
     private final SocketStackV4 stack = new SocketStackV4(console, LOOPBACK);
 
     @AfterEach
