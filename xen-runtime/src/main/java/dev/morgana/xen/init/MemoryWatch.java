@@ -55,17 +55,21 @@ final class MemoryWatch {
     }
 
     /**
-     * "memory at uptime U s: MemAvailable N kB, Cached C kB, JVM RssAnon A kB, major faults F (+D)":
-     * the figures now, D being the major faults since the previous report.
+     * "memory at uptime U s: MemAvailable N kB, Cached C kB, JVM RssAnon A kB (heap H kB), RssFile R kB,
+     * threads T, major faults F (+D)": the figures now (H the heap's committed size, R the JVM's
+     * resident file pages: libjvm.so, the module image, the mapped crunch store), D being the major
+     * faults since the previous report.
      */
     static synchronized String report() {
         String meminfo = read("/proc/meminfo");
         long faults = parse(read("/proc/vmstat"), "pgmajfault ");
         long delta = lastMajorFaults < 0 || faults < 0 ? 0 : faults - lastMajorFaults;
         lastMajorFaults = faults;
+        String status = read("/proc/self/status");
         return "memory at uptime " + Init.uptime() + " s: MemAvailable " + parse(meminfo, "MemAvailable:")
-                + " kB, Cached " + parse(meminfo, "Cached:") + " kB, JVM RssAnon " + kilobytes("/proc/self/status", "RssAnon:")
-                + " kB, major faults " + faults + " (+" + delta + ")";
+                + " kB, Cached " + parse(meminfo, "Cached:") + " kB, JVM RssAnon " + parse(status, "RssAnon:")
+                + " kB (heap " + Runtime.getRuntime().totalMemory() / 1024 + " kB), RssFile " + parse(status, "RssFile:")
+                + " kB, threads " + parse(status, "Threads:") + ", major faults " + faults + " (+" + delta + ")";
     }
 
     private static synchronized void sample() {
