@@ -71,7 +71,7 @@ echo "serve-under-load: first 200 after $(($(date +%s) - start)) s; $(grep -a -o
 # says what curl saw: status, bytes, curl's exit code and message, the transfer's time, and when
 # its pass started (seconds into the load).
 client() {
-    local id=$1 deadline=$2 n=0 bytes=0 i lines fields pass_start args=()
+    local id=$1 deadline=$2 n=0 bytes=0 slowest=0 took i lines fields pass_start args=()
     for i in "${!files[@]}"; do
         args+=(-o "$work/body.$id.$i" "http://127.0.0.1:$port/$(url_path "${files[$i]}")")
     done
@@ -90,8 +90,10 @@ client() {
             fi
             n=$((n + 1)) bytes=$((bytes + $(stat -c %s "$htdocs/${files[$i]}")))
         done
+        took=$(($(date +%s) - load_start - pass_start))
+        [ "$took" -le "$slowest" ] || slowest=$took
     done
-    echo "$n $bytes" >"$work/count.$id"
+    echo "$n $bytes $slowest" >"$work/count.$id"
 }
 load_start=$(date +%s)
 deadline=$((load_start + seconds))
@@ -106,9 +108,10 @@ kill -0 "$qemu_pid" 2>/dev/null || fail "the VM died under load"
 if grep -a -q -E 'Out of memory|oom-killer|OutOfMemoryError|Kernel panic' "$work/console.log"; then
     fail "memory ran out: $(grep -a -E 'Out of memory|oom-killer|OutOfMemoryError|Kernel panic' "$work/console.log" | head -3)"
 fi
-read -r requests bytes < <(cat "$work"/count.* | awk '{n += $1; b += $2} END {print n, b}')
+read -r requests bytes slowest < <(cat "$work"/count.* | awk '{n += $1; b += $2; if ($3 > s) s = $3} END {print n, b, s + 0}')
 [ "$requests" -ge ${#files[@]} ] || fail "only $requests responses in $seconds s"
-echo "serve-under-load: $requests responses, $bytes bytes, every body byte-exact, $workers clients for $seconds s with $memory MB"
+echo "serve-under-load: $requests responses, $bytes bytes, every body byte-exact, $workers clients for $seconds s with $memory MB;" \
+    "the load ended after $(($(date +%s) - load_start)) s, the slowest pass took $slowest s (curl's limit: 300 s)"
 
 echo system_powerdown | socat - "UNIX-CONNECT:$work/monitor" >/dev/null
 for _ in $(seq 1 90); do
