@@ -51,11 +51,11 @@ class SquashfsRootTest {
     }
 
     @Test
-    void theSuperblockSaysSquashfs4WithXzAnd1MiBBlocksAndTheFixedTime() throws IOException {
+    void theSuperblockSaysSquashfs4WithXzAnd256KiBBlocksAndTheFixedTime() throws IOException {
         ByteBuffer superblock = ByteBuffer.wrap(Files.readAllBytes(write("root.squashfs"))).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(0x73717368, superblock.getInt(0), "magic hsqs: what the kernel's RAM disk loader looks for");
         assertEquals(EPOCH, superblock.getInt(8) & 0xffffffffL, "mkfs time");
-        assertEquals(1 << 20, superblock.getInt(12), "block size");
+        assertEquals(256 * 1024, superblock.getInt(12), "block size");
         assertEquals(4, superblock.getShort(20), "compression id 4 = xz");
         assertEquals(4, superblock.getShort(28), "major version");
         assertEquals(0, superblock.getShort(30), "minor version");
