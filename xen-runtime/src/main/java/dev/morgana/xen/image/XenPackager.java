@@ -87,10 +87,13 @@ public final class XenPackager {
      * @param systemLibraries absolute paths of the host libraries the runtime needs
      * @param epoch the time stamped on every file of the initramfs
      * @param kernelCache where the fetched kernel is kept between builds
+     * @param rootBlocks the squashfs root's block size (small kernel only): {@link SquashfsRoot.Blocks#LEAN}
+     *     for an image meant for the smallest guests, {@link SquashfsRoot.Blocks#COMPACT} for the smallest image
      */
     public static Result write(Path out, String name, List<Path> classPath, List<String> jvmOptions,
                                Map<String, String> keys, SortedSet<String> systemLibraries, Instant epoch,
-                               Path kernelCache, Consumer<String> progress) throws IOException {
+                               Path kernelCache, SquashfsRoot.Blocks rootBlocks, Consumer<String> progress)
+            throws IOException {
         Initramfs image = new Initramfs(epoch.getEpochSecond());
         String kernelChoice = kernelChoice(keys, System.getenv());
         Path vmlinuz;
@@ -164,7 +167,7 @@ public final class XenPackager {
         LaunchFiles.Root root = kernelChoice.equals("small") ? LaunchFiles.Root.SQUASHFS : LaunchFiles.Root.INITRAMFS;
         Path initramfs = dir.resolve(root.file);
         if (root == LaunchFiles.Root.SQUASHFS) {
-            SquashfsRoot.write(image, epoch.getEpochSecond(), initramfs, dir.resolve("squashfs.partial"));
+            SquashfsRoot.write(image, epoch.getEpochSecond(), initramfs, dir.resolve("squashfs.partial"), rootBlocks);
         } else {
             try (var stream = Files.newOutputStream(initramfs)) {
                 image.writeXz(stream);
@@ -179,7 +182,8 @@ public final class XenPackager {
         Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk, memoryMb, root), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
         progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), " + root.file + " "
-                + Files.size(initramfs) / 1024 + " KiB with modules "
+                + Files.size(initramfs) / 1024 + " KiB" + (root == LaunchFiles.Root.SQUASHFS ? " (" + rootBlocks.bytes / 1024
+                + " KiB blocks)" : "") + " with modules "
                 + (modules.isEmpty() ? "none (built in)" : String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList())));
         progress.accept("xen: built " + dir + ": " + qemu + " boots it under QEMU, xl create " + xl + " under Xen");
         return new Result(dir, kernelCopy, initramfs, xl, qemu);
