@@ -54,9 +54,11 @@ public final class XenPackager {
     public static final int MEMORY_MB = 256;
     /**
      * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): the smallest measured
-     * to serve 8 clients under load (make test-vm-memory VM_MEMORY=112); 96 MB boots and serves,
-     * but under that load the JVM (46 MB of anonymous memory) squeezes the page cache until the
-     * guest spends its time decompressing evicted pages again (docs/benchmarks.md, "VM image").
+     * to serve 8 clients under load with the build JDK's VM (make test-vm-memory VM_MEMORY=112).
+     * With {@code JVM=small} 96 MB serves that load in most runs but not all: the JVM (47 MB of
+     * anonymous memory) squeezes the page cache until the guest can stall in page faults for
+     * longer than the HTTP send timeout (docs/benchmarks.md, "RAM: the smallest guest that serves
+     * under load").
      */
     public static final int SMALL_KERNEL_MEMORY_MB = 112;
     /**
