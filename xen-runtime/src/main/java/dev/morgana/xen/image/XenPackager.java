@@ -63,12 +63,15 @@ public final class XenPackager {
     public static final int SMALL_KERNEL_MEMORY_MB = 112;
     /**
      * JVM options for a small guest: a small heap that Serial GC keeps close to the live data
-     * (it grows the heap only below 10% free and gives it back above 30%), C1 only with one
+     * (it grows the heap only below 10% free and gives it back above 30%), a 2 MiB young
+     * generation (about 5 MB less committed heap under load than the default third of the heap,
+     * for young collections four times as often but of 2 ms each: the page cache a 96 MB guest
+     * needs, docs/benchmarks.md, "RAM: the smallest guest that serves under load"), C1 only with one
      * compiler thread (less memory, quicker warm-up under emulation), bounded metaspace, code cache
      * and direct buffers, and a crunch store mapped where it lies in its jar rather than copied
      * into the JVM's memory (kv-ro-crunch's {@code morgana.crunch.readAtOnceMax}).
      */
-    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx20m", "-XX:MinHeapFreeRatio=10",
+    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx20m", "-Xmn2m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=12m", "-XX:MaxDirectMemorySize=16m",
             "-Dmorgana.crunch.readAtOnceMax=0");
