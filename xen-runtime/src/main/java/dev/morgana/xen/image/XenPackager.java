@@ -65,8 +65,8 @@ public final class XenPackager {
      * JVM options for a small guest: a small heap that Serial GC keeps close to the live data
      * (it grows the heap only below 10% free and gives it back above 30%), a 2 MiB young
      * generation (about 5 MB less committed heap under load than the default third of the heap,
-     * for young collections four times as often but of 2 ms each: the page cache a 96 MB guest
-     * needs, docs/benchmarks.md, "RAM: the smallest guest that serves under load"), C1 only with one
+     * for more frequent young collections of a few ms: page cache that a 96 MB guest needs,
+     * docs/benchmarks.md, "RAM: the smallest guest that serves under load"), C1 only with one
      * compiler thread (less memory, quicker warm-up under emulation), bounded metaspace, code cache
      * and direct buffers, and a crunch store mapped where it lies in its jar rather than copied
      * into the JVM's memory (kv-ro-crunch's {@code morgana.crunch.readAtOnceMax}).
