@@ -28,6 +28,8 @@ trap cleanup EXIT
 
 fail() {
     echo "serve-under-load: FAIL: $*" >&2
+    echo "---- console: the appliance's memory lines ----" >&2
+    grep -a 'memory at uptime\|since Main' "$work/console.log" | tr -d '\r' >&2 || true
     echo "---- console (last 40 lines) ----" >&2
     tail -40 "$work/console.log" >&2 || true
     exit 1
@@ -65,41 +67,51 @@ done
 echo "serve-under-load: first 200 after $(($(date +%s) - start)) s; $(grep -a -o 'MemTotal: .*' "$work/console.log" | head -1)"
 
 # One client: every file in turn until the deadline, one keep-alive connection per pass (one
-# curl for all files, as a browser would), each body compared with the site's file.
+# curl for all files, as a browser would), each body compared with the site's file. A failure
+# says what curl saw: status, bytes, curl's exit code and message, the transfer's time, and when
+# its pass started (seconds into the load).
 client() {
-    local id=$1 deadline=$2 n=0 bytes=0 i codes args=()
+    local id=$1 deadline=$2 n=0 bytes=0 slowest=0 took i lines fields pass_start args=()
     for i in "${!files[@]}"; do
         args+=(-o "$work/body.$id.$i" "http://127.0.0.1:$port/$(url_path "${files[$i]}")")
     done
     while [ "$(date +%s)" -lt "$deadline" ]; do
         rm -f "$work/body.$id".*
-        codes=$(curl -s -m 300 -w '%{http_code}\n' "${args[@]}") || true
-        mapfile -t codes <<<"$codes"
+        pass_start=$(($(date +%s) - load_start))
+        lines=$(curl -s -m 300 -w '%{http_code} %{size_download} %{exitcode} %{time_total} %{errormsg}\n' "${args[@]}") || true
+        mapfile -t lines <<<"$lines"
         for i in "${!files[@]}"; do
-            if [ "${codes[$i]:-none}" != 200 ] || ! cmp -s "$work/body.$id.$i" "$htdocs/${files[$i]}"; then
-                echo "client $id: /${files[$i]} gave ${codes[$i]:-no response}, $(stat -c %s "$work/body.$id.$i" 2>/dev/null || echo 0) bytes" >>"$work/failures"
+            read -r -a fields <<<"${lines[$i]:-none 0 none 0}"
+            if [ "${fields[0]}" != 200 ] || ! cmp -s "$work/body.$id.$i" "$htdocs/${files[$i]}"; then
+                echo "client $id: /${files[$i]} gave ${fields[0]}, $(stat -c %s "$work/body.$id.$i" 2>/dev/null || echo 0) bytes;" \
+                    "curl exit ${fields[2]} after ${fields[3]} s (${fields[*]:4}); pass started $pass_start s into the load," \
+                    "failed by $(($(date +%s) - load_start)) s" >>"$work/failures"
                 return 1
             fi
             n=$((n + 1)) bytes=$((bytes + $(stat -c %s "$htdocs/${files[$i]}")))
         done
+        took=$(($(date +%s) - load_start - pass_start))
+        [ "$took" -le "$slowest" ] || slowest=$took
     done
-    echo "$n $bytes" >"$work/count.$id"
+    echo "$n $bytes $slowest" >"$work/count.$id"
 }
-deadline=$(($(date +%s) + seconds))
+load_start=$(date +%s)
+deadline=$((load_start + seconds))
 pids=()
 for ((i = 1; i <= workers; i++)); do
     client "$i" "$deadline" &
     pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid" || true; done
-[ ! -s "$work/failures" ] || fail "$(head -5 "$work/failures")"
+[ ! -s "$work/failures" ] || fail "$(head -8 "$work/failures")"
 kill -0 "$qemu_pid" 2>/dev/null || fail "the VM died under load"
 if grep -a -q -E 'Out of memory|oom-killer|OutOfMemoryError|Kernel panic' "$work/console.log"; then
     fail "memory ran out: $(grep -a -E 'Out of memory|oom-killer|OutOfMemoryError|Kernel panic' "$work/console.log" | head -3)"
 fi
-read -r requests bytes < <(cat "$work"/count.* | awk '{n += $1; b += $2} END {print n, b}')
+read -r requests bytes slowest < <(cat "$work"/count.* | awk '{n += $1; b += $2; if ($3 > s) s = $3} END {print n, b, s + 0}')
 [ "$requests" -ge ${#files[@]} ] || fail "only $requests responses in $seconds s"
-echo "serve-under-load: $requests responses, $bytes bytes, every body byte-exact, $workers clients for $seconds s with $memory MB"
+echo "serve-under-load: $requests responses, $bytes bytes, every body byte-exact, $workers clients for $seconds s with $memory MB;" \
+    "the load ended after $(($(date +%s) - load_start)) s, the slowest pass took $slowest s (curl's limit: 300 s)"
 
 echo system_powerdown | socat - "UNIX-CONNECT:$work/monitor" >/dev/null
 for _ in $(seq 1 90); do

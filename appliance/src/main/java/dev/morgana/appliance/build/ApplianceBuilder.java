@@ -13,6 +13,7 @@ import dev.morgana.appliance.packaging.TarBuilder;
 import dev.morgana.crunch.CrunchBuilder;
 import dev.morgana.fat.FatImageBuilder;
 import dev.morgana.fat.FatOptions;
+import dev.morgana.xen.image.SquashfsRoot;
 import dev.morgana.xen.image.XenPackager;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -196,8 +197,12 @@ public final class ApplianceBuilder {
                         + layers.name().toLowerCase(Locale.ROOT) + " layers, manifest " + digest
                         + "): docker load -i " + image + " or podman load -i " + image);
             }
+            // The small JDK's image is the one meant for the smallest guest (96 MB under load), which
+            // needs the squashfs root's small blocks; the build JDK's VM needs 112 MB anyway and
+            // keeps the smallest image (kernel + root under 20 MB).
             case "xen" -> image = XenPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(),
-                    SystemLibraries.neededBy(runtime), epoch, root.resolve("build").resolve("xen-kernel"), progress)
+                    SystemLibraries.neededBy(runtime), epoch, root.resolve("build").resolve("xen-kernel"),
+                    jvm.equals("jdk") ? SquashfsRoot.Blocks.COMPACT : SquashfsRoot.Blocks.LEAN, progress)
                     .directory();
             default -> throw new IOException("TARGET=" + target + " cannot be built yet (unix, docker and xen can)");
         }

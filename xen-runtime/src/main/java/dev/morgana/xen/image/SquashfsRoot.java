@@ -15,16 +15,34 @@ import java.util.List;
  * squashfs-tools), deterministically: every file root-owned, one time stamp, no extended
  * attributes, and mksquashfs's output does not depend on its thread count.
  */
-final class SquashfsRoot {
+public final class SquashfsRoot {
 
     /**
-     * The squashfs block size, also the xz dictionary. 1 MiB compresses like the xz initramfs
-     * (256 KiB: +0.8 MB of image); the kernel keeps one data block and the decompressor's
-     * dictionary, 2 MiB. No fragments (small files and tails packed into shared blocks): the
-     * kernel would cache three fragment blocks, 3 MiB of a small guest, for 61 KB of image
-     * (docs/benchmarks.md, "VM image").
+     * The squashfs block size, also the xz dictionary: the smallest image, or the least RAM.
+     * The kernel keeps one decompressed data block and the decompressor's dictionary for good,
+     * and a page fault decompresses the whole block around the page into the page cache. No
+     * fragments either way (small files and tails packed into shared blocks): the kernel would
+     * cache three fragment blocks for 61 KB of image (docs/benchmarks.md, "RAM: the smallest guest
+     * that serves under load").
      */
-    static final String BLOCK_SIZE = "1M";
+    public enum Blocks {
+        /** 1 MiB: the smallest image (www with the build JDK's VM: kernel + root just under 20 MB). */
+        COMPACT("1M", 1 << 20),
+        /**
+         * 256 KiB: 1.5 MiB less kernel memory and a quarter of the work per page read again, for
+         * about 0.6 MB more image; what a 96 MB guest under load needs (passes twice as fast).
+         */
+        LEAN("256K", 256 * 1024);
+
+        final String option;
+        /** The block size in bytes, as the superblock records it. */
+        public final int bytes;
+
+        Blocks(String option, int bytes) {
+            this.option = option;
+            this.bytes = bytes;
+        }
+    }
 
     private SquashfsRoot() {}
 
@@ -33,8 +51,9 @@ final class SquashfsRoot {
      *
      * @param scratchDir a working folder, emptied first and deleted afterwards
      * @param epoch the time stamped on every file and on the file system
+     * @param blocks the block size
      */
-    static void write(Initramfs tree, long epoch, Path image, Path scratchDir) throws IOException {
+    static void write(Initramfs tree, long epoch, Path image, Path scratchDir, Blocks blocks) throws IOException {
         // absolute: mksquashfs runs in the scratch folder
         Path out = image.toAbsolutePath();
         Path scratch = scratchDir.toAbsolutePath();
@@ -42,7 +61,7 @@ final class SquashfsRoot {
         Path stage = scratch.resolve("root");
         Files.createDirectories(stage);
         List<String> command = new ArrayList<>(List.of("mksquashfs", stage.toString(), out.toString(), "-noappend",
-                "-comp", "xz", "-Xbcj", "x86", "-b", BLOCK_SIZE, "-no-fragments", "-all-root", "-no-xattrs", "-no-exports",
+                "-comp", "xz", "-Xbcj", "x86", "-b", blocks.option, "-no-fragments", "-all-root", "-no-xattrs", "-no-exports",
                 "-all-time", Long.toString(epoch), "-mkfs-time", Long.toString(epoch), "-quiet", "-no-progress"));
         List<String> pseudo = new ArrayList<>();
         tree.stage(stage, device -> pseudo.add(device.path() + " c " + Integer.toOctalString(device.mode())

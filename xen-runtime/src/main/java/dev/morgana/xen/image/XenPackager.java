@@ -54,19 +54,24 @@ public final class XenPackager {
     public static final int MEMORY_MB = 256;
     /**
      * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): the smallest measured
-     * to serve 8 clients under load (make test-vm-memory VM_MEMORY=112); 96 MB boots and serves,
-     * but under that load the JVM (46 MB of anonymous memory) squeezes the page cache until the
-     * guest spends its time decompressing evicted pages again (docs/benchmarks.md, "VM image").
+     * to serve 8 clients under load with the build JDK's VM (make test-vm-memory VM_MEMORY=112).
+     * With {@code JVM=small} 96 MB serves that load in most runs but not all: the JVM (47 MB of
+     * anonymous memory) squeezes the page cache until the guest can stall in page faults for
+     * longer than the HTTP send timeout (docs/benchmarks.md, "RAM: the smallest guest that serves
+     * under load").
      */
     public static final int SMALL_KERNEL_MEMORY_MB = 112;
     /**
      * JVM options for a small guest: a small heap that Serial GC keeps close to the live data
-     * (it grows the heap only below 10% free and gives it back above 30%), C1 only with one
+     * (it grows the heap only below 10% free and gives it back above 30%), a 2 MiB young
+     * generation (about 5 MB less committed heap under load than the default third of the heap,
+     * for more frequent young collections of a few ms: page cache that a 96 MB guest needs,
+     * docs/benchmarks.md, "RAM: the smallest guest that serves under load"), C1 only with one
      * compiler thread (less memory, quicker warm-up under emulation), bounded metaspace, code cache
      * and direct buffers, and a crunch store mapped where it lies in its jar rather than copied
      * into the JVM's memory (kv-ro-crunch's {@code morgana.crunch.readAtOnceMax}).
      */
-    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx20m", "-XX:MinHeapFreeRatio=10",
+    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx20m", "-Xmn2m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=12m", "-XX:MaxDirectMemorySize=16m",
             "-Dmorgana.crunch.readAtOnceMax=0");
@@ -87,10 +92,13 @@ public final class XenPackager {
      * @param systemLibraries absolute paths of the host libraries the runtime needs
      * @param epoch the time stamped on every file of the initramfs
      * @param kernelCache where the fetched kernel is kept between builds
+     * @param rootBlocks the squashfs root's block size (small kernel only): {@link SquashfsRoot.Blocks#LEAN}
+     *     for an image meant for the smallest guests, {@link SquashfsRoot.Blocks#COMPACT} for the smallest image
      */
     public static Result write(Path out, String name, List<Path> classPath, List<String> jvmOptions,
                                Map<String, String> keys, SortedSet<String> systemLibraries, Instant epoch,
-                               Path kernelCache, Consumer<String> progress) throws IOException {
+                               Path kernelCache, SquashfsRoot.Blocks rootBlocks, Consumer<String> progress)
+            throws IOException {
         Initramfs image = new Initramfs(epoch.getEpochSecond());
         String kernelChoice = kernelChoice(keys, System.getenv());
         Path vmlinuz;
@@ -164,7 +172,7 @@ public final class XenPackager {
         LaunchFiles.Root root = kernelChoice.equals("small") ? LaunchFiles.Root.SQUASHFS : LaunchFiles.Root.INITRAMFS;
         Path initramfs = dir.resolve(root.file);
         if (root == LaunchFiles.Root.SQUASHFS) {
-            SquashfsRoot.write(image, epoch.getEpochSecond(), initramfs, dir.resolve("squashfs.partial"));
+            SquashfsRoot.write(image, epoch.getEpochSecond(), initramfs, dir.resolve("squashfs.partial"), rootBlocks);
         } else {
             try (var stream = Files.newOutputStream(initramfs)) {
                 image.writeXz(stream);
@@ -179,7 +187,8 @@ public final class XenPackager {
         Files.writeString(qemu, LaunchFiles.qemuScript(name, port, disk, memoryMb, root), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
         progress.accept("xen: " + kernelChoice + " kernel " + release + " (" + Files.size(kernelCopy) / 1024 + " KiB), " + root.file + " "
-                + Files.size(initramfs) / 1024 + " KiB with modules "
+                + Files.size(initramfs) / 1024 + " KiB" + (root == LaunchFiles.Root.SQUASHFS ? " (" + rootBlocks.bytes / 1024
+                + " KiB blocks)" : "") + " with modules "
                 + (modules.isEmpty() ? "none (built in)" : String.join(" ", modules.stream().map(ModuleDependencies::nameOf).toList())));
         progress.accept("xen: built " + dir + ": " + qemu + " boots it under QEMU, xl create " + xl + " under Xen");
         return new Result(dir, kernelCopy, initramfs, xl, qemu);

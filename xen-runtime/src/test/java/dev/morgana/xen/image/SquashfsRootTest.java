@@ -46,16 +46,16 @@ class SquashfsRootTest {
 
     private Path write(String name) throws IOException {
         Path image = tmp.resolve(name);
-        SquashfsRoot.write(sample(), EPOCH, image, tmp.resolve(name + ".scratch"));
+        SquashfsRoot.write(sample(), EPOCH, image, tmp.resolve(name + ".scratch"), SquashfsRoot.Blocks.LEAN);
         return image;
     }
 
     @Test
-    void theSuperblockSaysSquashfs4WithXzAnd1MiBBlocksAndTheFixedTime() throws IOException {
+    void theSuperblockSaysSquashfs4WithXzAnd256KiBBlocksAndTheFixedTime() throws IOException {
         ByteBuffer superblock = ByteBuffer.wrap(Files.readAllBytes(write("root.squashfs"))).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(0x73717368, superblock.getInt(0), "magic hsqs: what the kernel's RAM disk loader looks for");
         assertEquals(EPOCH, superblock.getInt(8) & 0xffffffffL, "mkfs time");
-        assertEquals(1 << 20, superblock.getInt(12), "block size");
+        assertEquals(256 * 1024, superblock.getInt(12), "block size: write() uses Blocks.LEAN here");
         assertEquals(4, superblock.getShort(20), "compression id 4 = xz");
         assertEquals(4, superblock.getShort(28), "major version");
         assertEquals(0, superblock.getShort(30), "minor version");
@@ -83,8 +83,18 @@ class SquashfsRootTest {
     @Test
     void relativePathsAreResolvedAgainstTheWorkingDirectoryNotTheScratchFolder() throws IOException {
         Path relative = Path.of("").toAbsolutePath().relativize(tmp);
-        SquashfsRoot.write(sample(), EPOCH, relative.resolve("rel.squashfs"), relative.resolve("rel.scratch"));
+        SquashfsRoot.write(sample(), EPOCH, relative.resolve("rel.squashfs"), relative.resolve("rel.scratch"),
+                SquashfsRoot.Blocks.COMPACT);
         assertTrue(Files.size(tmp.resolve("rel.squashfs")) > 0);
+    }
+
+    @Test
+    void compactBlocksAreOneMebibyteInTheSuperblock() throws IOException {
+        Path image = tmp.resolve("compact.squashfs");
+        SquashfsRoot.write(sample(), EPOCH, image, tmp.resolve("compact.scratch"), SquashfsRoot.Blocks.COMPACT);
+        ByteBuffer superblock = ByteBuffer.wrap(Files.readAllBytes(image)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(SquashfsRoot.Blocks.COMPACT.bytes, superblock.getInt(12), "block size");
+        assertEquals(1 << 20, SquashfsRoot.Blocks.COMPACT.bytes);
     }
 
     @Test

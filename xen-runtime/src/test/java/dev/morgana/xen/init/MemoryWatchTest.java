@@ -17,4 +17,11 @@ class MemoryWatchTest {
         assertEquals(-1, MemoryWatch.parse("RssAnon:\tlots kB\n", "RssAnon:"));
         assertEquals(17000, MemoryWatch.parse("Name:\tjava\nRssAnon:\t   17000 kB\n", "RssAnon:"));
     }
+
+    @Test
+    void readsCountersOfVmstatWhoseKeyHasNoColon() {
+        String vmstat = "pgmajfault_extra 7\npgfault 99000\npgmajfault 4321\n";
+        assertEquals(4321, MemoryWatch.parse(vmstat, "pgmajfault "));
+        assertEquals(99000, MemoryWatch.parse(vmstat, "pgfault "));
+    }
 }
