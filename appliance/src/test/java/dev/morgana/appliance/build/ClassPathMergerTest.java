@@ -64,7 +64,7 @@ class ClassPathMergerTest {
     void mergedJarAnswersAsTheClassPathDidAndReplacesIt() throws IOException {
         List<Path> classPath = classPath();
         Path merged = classPath.getLast();
-        assertEquals(List.of(merged), ClassPathMerger.merge(classPath, merged));
+        assertEquals(List.of(merged), ClassPathMerger.merge(classPath, merged, ClassPathMerger.Classes.DEFLATED));
         try (var files = Files.list(merged.getParent())) {
             assertEquals(List.of(merged), files.toList(), "the merged jars are gone");
         }
@@ -79,16 +79,29 @@ class ClassPathMergerTest {
             assertNull(jar.getManifest(), "no input was Multi-Release: no manifest needed");
             assertEquals(ZipEntry.STORED, jar.getEntry("morgana/site.crunch").getMethod(), "the store stays readable in place");
             assertEquals("store bytes, kept stored", text(jar, "morgana/site.crunch"));
-            assertEquals(ZipEntry.STORED, jar.getEntry("a/A.class").getMethod(), "classes are stored: the image compresses the jar whole");
+            assertEquals(ZipEntry.DEFLATED, jar.getEntry("a/A.class").getMethod());
+        }
+    }
+
+    @Test
+    void storedClassesKeepTheirBytesUncompressed() throws IOException {
+        List<Path> classPath = classPath();
+        Path merged = classPath.getLast();
+        ClassPathMerger.merge(classPath, merged, ClassPathMerger.Classes.STORED);
+        try (JarFile jar = new JarFile(merged.toFile())) {
+            assertEquals(ZipEntry.STORED, jar.getEntry("a/A.class").getMethod(), "for an image layer to compress whole");
+            assertEquals("class A", text(jar, "a/A.class"));
+            assertEquals(ZipEntry.STORED, jar.getEntry("morgana/site.crunch").getMethod());
+            assertEquals("store bytes, kept stored", text(jar, "morgana/site.crunch"));
         }
     }
 
     @Test
     void sameInputsGiveTheSameBytes() throws IOException {
         List<Path> classPath = classPath();
-        ClassPathMerger.merge(classPath, classPath.getLast());
+        ClassPathMerger.merge(classPath, classPath.getLast(), ClassPathMerger.Classes.DEFLATED);
         byte[] first = Files.readAllBytes(classPath.getLast());
-        ClassPathMerger.merge(classPath(), classPath.getLast());
+        ClassPathMerger.merge(classPath(), classPath.getLast(), ClassPathMerger.Classes.DEFLATED);
         assertArrayEquals(first, Files.readAllBytes(classPath.getLast()));
     }
 
@@ -97,7 +110,7 @@ class ClassPathMergerTest {
         Path mr = jar("mr.jar", Map.of("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nMulti-Release: true\r\n\r\n",
                 "m/M.class", "base", "META-INF/versions/21/m/M.class", "for 21"));
         Path app = jar("app.jar", Map.of("Main.class", "main"));
-        ClassPathMerger.merge(List.of(mr, app), app);
+        ClassPathMerger.merge(List.of(mr, app), app, ClassPathMerger.Classes.DEFLATED);
         try (JarFile jar = new JarFile(app.toFile(), true, ZipFile.OPEN_READ, Runtime.version())) {
             assertTrue(jar.isMultiRelease());
             assertEquals("for 21", text(jar, "m/M.class"), "the versioned class is served on this runtime");
@@ -110,7 +123,7 @@ class ClassPathMergerTest {
         Path signed = jar("signed.jar", Map.of("s/S.class", "signed", "META-INF/SIGNER.SF", "sig",
                 "META-INF/SIGNER.RSA", "block", "META-INF/LICENSE.txt", "licence"));
         Path app = jar("app.jar", Map.of("Main.class", "main"));
-        assertEquals(List.of(app), ClassPathMerger.merge(List.of(signed, app), app));
+        assertEquals(List.of(app), ClassPathMerger.merge(List.of(signed, app), app, ClassPathMerger.Classes.DEFLATED));
         assertFalse(Files.exists(signed));
         try (JarFile jar = new JarFile(app.toFile())) {
             assertEquals("signed", text(jar, "s/S.class"));
