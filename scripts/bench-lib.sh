@@ -85,3 +85,21 @@ bench_wrk() { # port path server-pids...
         / requests in / { n = $1 }
         END { printf "%s %.1f %s %s %.1f\n", rps, mbs, p50, p99, used * 1e6 / hz / n }' "$work/wrk.out"
 }
+
+# One file against two servers: both warmed up, then each measured with bench_wrk; prints a table
+# row per server (first, then second) with the first's requests/s over the second's on its row.
+bench_pair() { # site-dir path first-label first-port "first-pids" second-label second-port "second-pids"
+    local path=$2 a=$3 a_port=$4 a_pids=$5 b=$6 b_port=$7 b_pids=$8
+    local size; size=$(stat -c %s "$1$path")
+    for port in "$a_port" "$b_port"; do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$path" >/dev/null
+    done
+    local a_rps a_mbs a_p50 a_p99 a_cpu b_rps b_mbs b_p50 b_p99 b_cpu
+    # shellcheck disable=SC2086 # the pid lists are split on purpose
+    read -r a_rps a_mbs a_p50 a_p99 a_cpu < <(bench_wrk "$a_port" "$path" $a_pids)
+    # shellcheck disable=SC2086
+    read -r b_rps b_mbs b_p50 b_p99 b_cpu < <(bench_wrk "$b_port" "$path" $b_pids)
+    local ratio; ratio=$(awk -v a="$a_rps" -v b="$b_rps" 'BEGIN { printf "%.2f", a / b }')
+    echo "| $path ($size B) | $a | $a_rps | $a_mbs | $a_p50 | $a_p99 | $a_cpu | $ratio |"
+    echo "| $path ($size B) | $b | $b_rps | $b_mbs | $b_p50 | $b_p99 | $b_cpu | |"
+}

@@ -46,15 +46,7 @@ nginx_pids=("$(cat "$work/nginx.pid")" $(pgrep -P "$(cat "$work/nginx.pid")"))
 echo "| file | server | requests/s | MB/s | p50 | p99 | server CPU µs/request | Morgana/nginx req/s |"
 echo "|---|---|---|---|---|---|---|---|"
 for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin; do
-    size=$(stat -c %s "$htdocs$path")
-    for port in $MORGANA_PORT $NGINX_PORT; do
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$path" >/dev/null
-    done
-    read -r m_rps m_mbs m_p50 m_p99 m_cpu < <(bench_wrk $MORGANA_PORT "$path" "$morgana_pid")
-    read -r n_rps n_mbs n_p50 n_p99 n_cpu < <(bench_wrk $NGINX_PORT "$path" "${nginx_pids[@]}")
-    ratio=$(awk -v a="$m_rps" -v b="$n_rps" 'BEGIN { printf "%.2f", a / b }')
-    echo "| $path ($size B) | Morgana | $m_rps | $m_mbs | $m_p50 | $m_p99 | $m_cpu | $ratio |"
-    echo "| $path ($size B) | nginx | $n_rps | $n_mbs | $n_p50 | $n_p99 | $n_cpu | |"
+    bench_pair "$htdocs" "$path" Morgana $MORGANA_PORT "$morgana_pid" nginx $NGINX_PORT "${nginx_pids[*]}"
 done
 echo
 echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION after a $WARMUP warm-up, on loopback; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"

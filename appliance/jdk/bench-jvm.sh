@@ -41,15 +41,7 @@ echo "| file | JVM | requests/s | MB/s | p50 | p99 | server CPU µs/request | sm
 echo "|---|---|---|---|---|---|---|---|"
 htdocs=$root/htdocs-example/target/htdocs
 for path in /images/logo.svg /docs/architecture.html /downloads/sample-4MiB.bin; do
-    size=$(stat -c %s "$htdocs$path")
-    for port in $JDK_PORT $SMALL_PORT; do
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$port$path" >/dev/null
-    done
-    read -r j_rps j_mbs j_p50 j_p99 j_cpu < <(bench_wrk $JDK_PORT "$path" "${pid_of[jdk]}")
-    read -r s_rps s_mbs s_p50 s_p99 s_cpu < <(bench_wrk $SMALL_PORT "$path" "${pid_of[$SMALL]}")
-    ratio=$(awk -v a="$s_rps" -v b="$j_rps" 'BEGIN { printf "%.2f", a / b }')
-    echo "| $path ($size B) | jdk | $j_rps | $j_mbs | $j_p50 | $j_p99 | $j_cpu | |"
-    echo "| $path ($size B) | $SMALL | $s_rps | $s_mbs | $s_p50 | $s_p99 | $s_cpu | $ratio |"
+    bench_pair "$htdocs" "$path" "$SMALL" $SMALL_PORT "${pid_of[$SMALL]}" jdk $JDK_PORT "${pid_of[jdk]}"
 done
 echo
 for jvm in jdk "$SMALL"; do
