@@ -142,7 +142,8 @@ public final class ApplianceBuilder {
         classPath = dropUnreachedLibraries(classPath, reach, modules, progress);
         // One jar starts faster than several (each is opened and its directory read at start).
         // An OCI image's layers compress stored classes better; elsewhere deflated start quicker.
-        ClassPathMerger.Classes jarClasses = "docker".equals(manifest.keys().get("TARGET"))
+        String target = manifest.keys().getOrDefault("TARGET", "unix");
+        ClassPathMerger.Classes jarClasses = target.equals("docker")
                 ? ClassPathMerger.Classes.STORED : ClassPathMerger.Classes.DEFLATED;
         classPath = ClassPathMerger.merge(classPath, appJar, jarClasses);
         progress.accept("app: class path merged into " + out.relativize(appJar) + " (" + Files.size(appJar) / 1024 + " KiB)");
@@ -184,7 +185,6 @@ public final class ApplianceBuilder {
         progress.accept("built " + launcher + " and " + tarball + " (" + Files.size(tarball) / (1024 * 1024) + " MiB)");
 
         Path image = null;
-        String target = manifest.keys().getOrDefault("TARGET", "unix");
         switch (target) {
             case "unix" -> { }
             case "docker" -> {

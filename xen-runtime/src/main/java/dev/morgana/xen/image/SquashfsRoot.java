@@ -27,20 +27,23 @@ public final class SquashfsRoot {
      */
     public enum Blocks {
         /** 1 MiB: the smallest image (www with the build JDK's VM: kernel + root just under 20 MB). */
-        COMPACT("1M", 1 << 20),
+        COMPACT(1 << 20),
         /**
          * 256 KiB: 1.5 MiB less kernel memory and a quarter of the work per page read again, for
          * about 0.6 MB more image; what a 96 MB guest under load needs (passes twice as fast).
          */
-        LEAN("256K", 256 * 1024);
+        LEAN(256 * 1024);
 
-        final String option;
         /** The block size in bytes, as the superblock records it. */
         public final int bytes;
 
-        Blocks(String option, int bytes) {
-            this.option = option;
+        Blocks(int bytes) {
             this.bytes = bytes;
+        }
+
+        /** mksquashfs's {@code -b} argument. */
+        String option() {
+            return bytes / 1024 + "K";
         }
     }
 
@@ -61,7 +64,7 @@ public final class SquashfsRoot {
         Path stage = scratch.resolve("root");
         Files.createDirectories(stage);
         List<String> command = new ArrayList<>(List.of("mksquashfs", stage.toString(), out.toString(), "-noappend",
-                "-comp", "xz", "-Xbcj", "x86", "-b", blocks.option, "-no-fragments", "-all-root", "-no-xattrs", "-no-exports",
+                "-comp", "xz", "-Xbcj", "x86", "-b", blocks.option(), "-no-fragments", "-all-root", "-no-xattrs", "-no-exports",
                 "-all-time", Long.toString(epoch), "-mkfs-time", Long.toString(epoch), "-quiet", "-no-progress"));
         List<String> pseudo = new ArrayList<>();
         tree.stage(stage, device -> pseudo.add(device.path() + " c " + Integer.toOctalString(device.mode())

@@ -55,7 +55,7 @@ public final class XenPackager {
     /**
      * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): the smallest measured
      * to serve 8 clients under load with the build JDK's VM (make test-vm-memory VM_MEMORY=112).
-     * With {@code JVM=small} 96 MB serves that load in most runs but not all: the JVM (47 MB of
+     * With {@code JVM=small} 96 MB serves a one-minute load in most runs but not a three-minute one: the JVM (49 MB of
      * anonymous memory) squeezes the page cache until the guest can stall in page faults for
      * longer than the HTTP send timeout (docs/benchmarks.md, "RAM: the smallest guest that serves
      * under load").
