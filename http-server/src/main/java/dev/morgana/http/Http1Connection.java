@@ -6,6 +6,7 @@ import dev.morgana.types.http.HttpFields;
 import dev.morgana.types.http.HttpResponse;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +28,9 @@ final class Http1Connection {
     private static final Duration LINGER_TIME = Duration.ofSeconds(2);
     /**
      * The output buffer's size: a head and a body up to this size together are sent with one
-     * write. Off-heap, so the kernel reads it without the JDK's intermediate copy.
+     * write. Off-heap, so the kernel reads it without the JDK's intermediate copy; freed when the
+     * connection ends rather than when a collection finds it, which a heap that is rarely
+     * collected in full might take minutes to do (a small VM's guest, docs/xen.md "Memory").
      */
     static final int OUT_SIZE = 16 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -40,8 +43,10 @@ final class Http1Connection {
     private final Watchdog.Timer timer;
     private final RequestParser parser;
     private final InputWindow input;
-    /** Output buffer for whole small responses; allocated at the first response. */
+    /** Output buffer for whole small responses; allocated at the first response, in {@link #outMemory}. */
     private ByteBuffer out;
+    /** Holds {@link #out}; owned by the thread that serves the connection, closed when it ends. */
+    private Arena outMemory;
 
     Http1Connection(Flow flow, Exchange exchange, HttpOptions options, Console console, Watchdog.Timer timer) {
         this.flow = flow;
@@ -92,6 +97,10 @@ final class Http1Connection {
             console.log("http: connection from " + flow.remote() + " failed: " + e);
         } finally {
             timer.close();
+            if (outMemory != null) {
+                out = null;
+                outMemory.close();
+            }
         }
     }
 
@@ -229,7 +238,8 @@ final class Http1Connection {
         int bodySize = body == null ? 0 : body.remaining();
         if (headSize + bodySize <= OUT_SIZE) {
             if (out == null) {
-                out = ByteBuffer.allocateDirect(OUT_SIZE);
+                outMemory = Arena.ofConfined();
+                out = outMemory.allocate(OUT_SIZE).asByteBuffer();
             }
             out.clear();
             head.writeTo(out);

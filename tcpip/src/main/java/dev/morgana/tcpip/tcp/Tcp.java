@@ -79,6 +79,8 @@ public final class Tcp implements Ipv4.Transport {
     private long timeouts;
     /** Largest payload of one segment the link segments itself (TSO); 0 when it cannot. */
     private int maxSendSegment;
+    /** Rings of ended connections for new ones: room for four connections' full buffers, at most 4 MiB. */
+    final RingPool rings;
 
     public Tcp(Ipv4 ipv4, TcpConfig config, Random random) {
         this.ipv4 = ipv4;
@@ -86,6 +88,7 @@ public final class Tcp implements Ipv4.Transport {
         this.random = random;
         this.isns = new IsnGenerator(random);
         this.cookies = new SynCookies(random);
+        this.rings = new RingPool((int) Math.min(4L << 20, 4L * ((long) config.sendBuffer() + config.receiveBuffer())));
         ipv4.register(Ipv4Packet.PROTOCOL_TCP, this);
     }
 
@@ -393,6 +396,11 @@ public final class Tcp implements Ipv4.Transport {
             challengeAcks++;
             c.sendAck(now);
         }
+    }
+
+    /** Bytes of ended connections' rings kept for new connections (bounded; diagnostics and tests). */
+    public long pooledRingBytes() {
+        return rings.pooledBytes();
     }
 
     public TcpStats stats() {

@@ -369,6 +369,7 @@ public final class TcpConnection {
         recvHead = (recvHead + n) % recvBuf.length;
         recvLen -= n;
         if (recvLen == 0 && (state == TcpState.CLOSED || state == TcpState.TIME_WAIT)) {
+            tcp.rings.give(recvBuf);
             recvBuf = EMPTY;
         }
         if (n > 0 && state.synchronized_() && !peerFin) {
@@ -399,7 +400,7 @@ public final class TcpConnection {
             return 0;
         }
         if (sendLen + n > sendBuf.length) {
-            sendBuf = grown(sendBuf, sendHead, sendLen, n, sendCap);
+            sendBuf = grown(sendBuf, sendHead, sendLen, n, sendCap, tcp.rings);
             sendHead = 0;
         }
         int tail = (sendHead + sendLen) % sendBuf.length;
@@ -483,8 +484,10 @@ public final class TcpConnection {
             board = null;
             outOfOrder.clear();
             outOfOrderBytes = 0;
-            sendBuf = EMPTY; // nothing will be sent again
+            tcp.rings.give(sendBuf); // nothing will be sent again
+            sendBuf = EMPTY;
             if (recvLen == 0) {
+                tcp.rings.give(recvBuf);
                 recvBuf = EMPTY;
             }
         }
@@ -1020,7 +1023,7 @@ public final class TcpConnection {
 
     private void append(ByteBuffer payload, int from, int n) {
         if (recvLen + n > recvBuf.length) {
-            recvBuf = grown(recvBuf, recvHead, recvLen, n, recvCap);
+            recvBuf = grown(recvBuf, recvHead, recvLen, n, recvCap, tcp.rings);
             recvHead = 0;
         }
         int tail = (recvHead + recvLen) % recvBuf.length;
@@ -1034,19 +1037,21 @@ public final class TcpConnection {
 
     /**
      * A ring buffer with room for {@code more} bytes after the {@code length} it holds from
-     * {@code head}: the same one if they fit, else a copy (contents from index 0) twice as large
-     * or more, up to {@code cap}. Buffers start small and grow to the configured bound only for
-     * connections that carry that much, so thousands of small flows stay cheap.
+     * {@code head}: the same one if they fit, else one from {@code pool} (contents from index 0)
+     * twice as large or more, up to {@code cap}, the old one going back to the pool. Buffers start
+     * small and grow to the configured bound only for connections that carry that much, so
+     * thousands of small flows stay cheap.
      */
-    static byte[] grown(byte[] ring, int head, int length, int more, int cap) {
+    static byte[] grown(byte[] ring, int head, int length, int more, int cap, RingPool pool) {
         if (length + more <= ring.length) {
             return ring;
         }
         int size = (int) Math.min(cap, Math.max((long) length + more, Math.max(INITIAL_BUFFER, 2L * ring.length)));
-        byte[] bigger = new byte[size];
+        byte[] bigger = pool.take(size);
         int first = Math.min(length, ring.length - head);
         System.arraycopy(ring, head, bigger, 0, first);
         System.arraycopy(ring, 0, bigger, first, length - first);
+        pool.give(ring);
         return bigger;
     }
 

@@ -55,6 +55,35 @@ class TcpSimulationTest {
     }
 
     @Test
+    void aNewConnectionReusesTheRingsOfAnEndedOneWithItsOwnBytes() throws Exception {
+        Hosts hosts = new Hosts();
+        StackEngine a = hosts.host(2, 1500, CONFIG);
+        StackEngine b = hosts.host(3, 1500, CONFIG);
+        TcpPeer firstClient = new TcpPeer(data(200_000, 3), -1, hosts.sim::now);
+        TcpPeer firstServer = new TcpPeer(data(400_000, 4), -1, hosts.sim::now);
+        exchange(hosts, a, b, firstClient, firstServer);
+        hosts.sim.runFor(Duration.ofSeconds(6));
+        long pooled = b.tcp().pooledRingBytes();
+        assertTrue(pooled >= CONFIG.sendBuffer(), "the server's full send ring was kept: " + pooled);
+
+        TcpPeer client = new TcpPeer(data(150_000, 5), -1, hosts.sim::now);
+        TcpPeer server = new TcpPeer(data(500_000, 6), -1, hosts.sim::now);
+        b.tcp().listen(81, c -> server.connection = c);
+        client.connection = a.tcp().connect(Hosts.ip(3), 81, hosts.sim.now());
+        long[] lowest = {pooled};
+        hosts.sim.application(() -> {
+            lowest[0] = Math.min(lowest[0], b.tcp().pooledRingBytes());
+            return client.step() | server.step();
+        });
+        assertTrue(hosts.sim.runUntil(() -> client.done() && server.done(), Duration.ofMinutes(30)), "both ends finish");
+        assertTrue(lowest[0] <= pooled - CONFIG.sendBuffer(), "the second connection's send ring came from the pool: " + lowest[0]);
+        assertArrayEquals(client.toSend, server.received.toByteArray());
+        assertArrayEquals(server.toSend, client.received.toByteArray(), "no byte of the first connection in the second");
+        hosts.sim.runFor(Duration.ofSeconds(6));
+        assertTrue(b.tcp().pooledRingBytes() <= 4L * (CONFIG.sendBuffer() + CONFIG.receiveBuffer()), "bounded");
+    }
+
+    @Test
     void aClosedPortRefusesTheConnection() throws Exception {
         Hosts hosts = new Hosts();
         StackEngine a = hosts.host(2, 1500, CONFIG);

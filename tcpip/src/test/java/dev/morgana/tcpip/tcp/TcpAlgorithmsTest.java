@@ -70,13 +70,13 @@ class TcpAlgorithmsTest {
     @Test
     void ringBuffersGrowKeepingTheirBytesInOrderUpToTheBound() {
         byte[] ring = {5, 6, 7, 0, 0, 1, 2, 3, 4}; // 7 bytes from index 5, wrapped
-        byte[] same = TcpConnection.grown(ring, 5, 7, 2, 100);
+        byte[] same = TcpConnection.grown(ring, 5, 7, 2, 100, new RingPool(0));
         assertTrue(same == ring, "two more bytes fit");
-        byte[] grown = TcpConnection.grown(ring, 5, 7, 3, 1 << 20);
+        byte[] grown = TcpConnection.grown(ring, 5, 7, 3, 1 << 20, new RingPool(0));
         assertEquals(16 * 1024, grown.length, "first growth: 16 KiB");
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7}, java.util.Arrays.copyOf(grown, 7), "contents from index 0, in order");
-        byte[] capped = TcpConnection.grown(new byte[16 * 1024], 0, 16 * 1024, 1, 20_000);
+        byte[] capped = TcpConnection.grown(new byte[16 * 1024], 0, 16 * 1024, 1, 20_000, new RingPool(0));
         assertEquals(20_000, capped.length, "doubling stops at the configured bound");
-        assertEquals(16 * 1024, TcpConnection.grown(new byte[0], 0, 0, 10, 256 * 1024).length);
+        assertEquals(16 * 1024, TcpConnection.grown(new byte[0], 0, 0, 10, 256 * 1024, new RingPool(0)).length);
     }
 }

@@ -71,10 +71,10 @@ public final class XenPackager {
      * and direct buffers, and a crunch store mapped where it lies in its jar rather than copied
      * into the JVM's memory (kv-ro-crunch's {@code morgana.crunch.readAtOnceMax}).
      */
-    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx20m", "-Xmn2m", "-XX:MinHeapFreeRatio=10",
+    static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx16m", "-Xmn2m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-XX:MaxMetaspaceSize=40m", "-XX:ReservedCodeCacheSize=12m", "-XX:MaxDirectMemorySize=16m",
-            "-Dmorgana.crunch.readAtOnceMax=0");
+            "-XX:TrimNativeHeapInterval=5000", "-Dmorgana.crunch.readAtOnceMax=0");
 
     private static final String INIT_PACKAGE = Init.class.getPackageName().replace('.', '/') + "/";
 
