@@ -76,15 +76,6 @@ class VmImageTest {
         return image;
     }
 
-    private static boolean allVmTests(String what) {
-        boolean all = "all".equals(System.getenv("MORGANA_VM_TESTS"));
-        if (!all) {
-            // make test boots two images (a few minutes on 2 cores); make test-vm boots them all.
-            System.out.println("VmImageTest: " + what + " runs with make test-vm (MORGANA_VM_TESTS=all)");
-        }
-        return all;
-    }
-
     @Test
     @Timeout(480)
     void directStackWithDhcpServesEveryFileRunsAloneAndPowersOffOnThePowerButton() throws Exception {
@@ -129,7 +120,6 @@ class VmImageTest {
     @Test
     @Timeout(480)
     void directStackTakesItsStaticAddressFromTheBootKeys() throws Exception {
-        assumeTrue(allVmTests("the NET=direct static-address boot"), "runs with make test-vm");
         Path image = buildImage("direct-static", Map.of("FS", "crunch", "NET", "direct"));
         int port = RunningAppliance.freePort();
         // Not the configured 10.0.2.15: the boot key must reach the from-scratch stack.
@@ -143,7 +133,6 @@ class VmImageTest {
     @Test
     @Timeout(480)
     void crunchImageOverTheKernelStackServesEveryFile() throws Exception {
-        assumeTrue(allVmTests("the NET=socket FS=crunch boot"), "runs with make test-vm");
         Path image = buildImage("crunch-socket", Map.of("FS", "crunch", "NET", "socket"));
         int port = RunningAppliance.freePort();
         try (QemuVm vm = QemuVm.boot(image, port, "", tmp)) {
@@ -156,7 +145,6 @@ class VmImageTest {
     @Timeout(480)
     void aBadBootKeyPowersTheVmOffWithAFailureStatus() throws Exception {
         // BootKeysTest covers the checks themselves; this boot shows what the console says.
-        assumeTrue(allVmTests("the bad-boot-key boot"), "runs with make test-vm");
         Path image = buildImage("crunch-socket", Map.of("FS", "crunch", "NET", "socket"));
         try (QemuVm vm = QemuVm.boot(image, RunningAppliance.freePort(), "morgana.NETMASK=255.255.255.300", tmp)) {
             assertTrue(vm.awaitExit(BOOT), "a bad key stops the VM:\n" + vm.console());

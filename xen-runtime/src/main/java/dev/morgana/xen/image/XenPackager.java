@@ -53,23 +53,23 @@ public final class XenPackager {
      */
     public static final int MEMORY_MB = 256;
     /**
-     * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): the smallest measured
-     * to serve 8 clients under load with the build JDK's VM (make test-vm-memory VM_MEMORY=112).
-     * With {@code JVM=small} 96 MB serves a one-minute load in most runs but not a three-minute one: the JVM (49 MB of
-     * anonymous memory) squeezes the page cache until the guest can stall in page faults for
-     * longer than the HTTP send timeout (docs/benchmarks.md, "RAM: the smallest guest that serves
-     * under load").
+     * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): serves 8 clients for
+     * three minutes with either JVM (make test-vm-memory, which runs that load; docs/benchmarks.md,
+     * "RAM: the smallest guest that serves under load"). It became enough once the JVM's anonymous
+     * memory stopped growing under load: TCP rings reused across connections, native memory
+     * trimmed, a 16 MB heap cap ({@link #VM_JVM_OPTIONS}).
      */
-    public static final int SMALL_KERNEL_MEMORY_MB = 112;
+    public static final int SMALL_KERNEL_MEMORY_MB = 96;
     /**
      * JVM options for a small guest: a small heap that Serial GC keeps close to the live data
-     * (it grows the heap only below 10% free and gives it back above 30%), a 2 MiB young
-     * generation (about 5 MB less committed heap under load than the default third of the heap,
-     * for more frequent young collections of a few ms: page cache that a 96 MB guest needs,
-     * docs/benchmarks.md, "RAM: the smallest guest that serves under load"), C1 only with one
-     * compiler thread (less memory, quicker warm-up under emulation), bounded metaspace, code cache
-     * and direct buffers, and a crunch store mapped where it lies in its jar rather than copied
-     * into the JVM's memory (kv-ro-crunch's {@code morgana.crunch.readAtOnceMax}).
+     * (it grows the heap only below 10% free and gives it back above 30%; 4-5 MB are live under
+     * load), a 2 MiB young generation (frequent young collections of a few ms rather than a
+     * larger committed heap), C1 only with one compiler thread (less memory, quicker warm-up
+     * under emulation), bounded metaspace, code cache and direct buffers, malloc's free memory
+     * given back every 5 s (C1 takes up to 8 MB of arena memory to compile the packet socket's
+     * foreign calls, which glibc would otherwise keep), and a crunch store mapped where it lies
+     * in its jar rather than copied into the JVM's memory (kv-ro-crunch's
+     * {@code morgana.crunch.readAtOnceMax}).
      */
     static final List<String> VM_JVM_OPTIONS = List.of("-Xms8m", "-Xmx16m", "-Xmn2m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
