@@ -31,9 +31,18 @@ class TcpSimulationTest {
 
     /** Runs a server peer on b:80 and a client peer from a; returns them once both are done. */
     private static TcpPeer[] exchange(Hosts hosts, StackEngine a, StackEngine b, TcpPeer client, TcpPeer server) throws Exception {
-        b.tcp().listen(80, c -> server.connection = c);
-        client.connection = a.tcp().connect(Hosts.ip(3), 80, hosts.sim.now());
-        hosts.sim.application(() -> client.step() | server.step());
+        return exchange(hosts, a, b, 80, client, server, () -> { });
+    }
+
+    /** As above on b:{@code port}, running {@code eachStep} at every step of the applications. */
+    private static TcpPeer[] exchange(Hosts hosts, StackEngine a, StackEngine b, int port, TcpPeer client, TcpPeer server,
+            Runnable eachStep) throws Exception {
+        b.tcp().listen(port, c -> server.connection = c);
+        client.connection = a.tcp().connect(Hosts.ip(3), port, hosts.sim.now());
+        hosts.sim.application(() -> {
+            eachStep.run();
+            return client.step() | server.step();
+        });
         assertTrue(hosts.sim.runUntil(() -> client.done() && server.done(), Duration.ofMinutes(30)), "both ends finish");
         return new TcpPeer[] {client, server};
     }
@@ -68,14 +77,8 @@ class TcpSimulationTest {
 
         TcpPeer client = new TcpPeer(data(150_000, 5), -1, hosts.sim::now);
         TcpPeer server = new TcpPeer(data(500_000, 6), -1, hosts.sim::now);
-        b.tcp().listen(81, c -> server.connection = c);
-        client.connection = a.tcp().connect(Hosts.ip(3), 81, hosts.sim.now());
         long[] lowest = {pooled};
-        hosts.sim.application(() -> {
-            lowest[0] = Math.min(lowest[0], b.tcp().pooledRingBytes());
-            return client.step() | server.step();
-        });
-        assertTrue(hosts.sim.runUntil(() -> client.done() && server.done(), Duration.ofMinutes(30)), "both ends finish");
+        exchange(hosts, a, b, 81, client, server, () -> lowest[0] = Math.min(lowest[0], b.tcp().pooledRingBytes()));
         assertTrue(lowest[0] <= pooled - CONFIG.sendBuffer(), "the second connection's send ring came from the pool: " + lowest[0]);
         assertArrayEquals(client.toSend, server.received.toByteArray());
         assertArrayEquals(server.toSend, client.received.toByteArray(), "no byte of the first connection in the second");
