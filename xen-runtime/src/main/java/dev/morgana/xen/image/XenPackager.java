@@ -126,6 +126,7 @@ public final class XenPackager {
             image.directory(mountPoint, 0755);
         }
         image.charDevice("dev/console", 0600, 5, 1);
+        image.file(StopProgram.PATH, StopProgram.bytes(), 0755);
         image.tree(RUNTIME, VmRuntime.prepare(out.resolve("runtime"), kernelCache.resolveSibling("xen-runtimes"), progress));
         for (String library : systemLibraries) {
             // The real file at the path the loader asks for (Debian's /lib64 and /lib are links).

@@ -39,6 +39,8 @@ public final class Init {
      * {@code HOME/data/FILE} here, because its own root may be read-only (the small kernel's squashfs).
      */
     public static final String DISK_LINKS = "/tmp/morgana-disks";
+    /** The image's poweroff command (written by the image package's {@code StopProgram}). */
+    public static final String STOP_PROGRAM = "/opt/morgana/stop";
 
     private static final long MS_NOSUID = 2;
     private static final long MS_NODEV = 4;

@@ -16,7 +16,7 @@ import java.util.List;
  * <li>QEMU/ACPI ({@code system_powerdown}): the ACPI power button is an input device; a thread
  *     reads its events and raises SIGTERM on KEY_POWER.</li>
  * <li>Xen ({@code xl shutdown}): the kernel runs {@code /proc/sys/kernel/poweroff_cmd}; it is set
- *     to a second, tiny JVM running {@link StopRequest}, which sends SIGTERM to PID 1.</li>
+ *     to {@link Init#STOP_PROGRAM}, a program of two system calls that sends SIGTERM to PID 1.</li>
  * </ul>
  */
 final class PowerRequests {
@@ -24,23 +24,12 @@ final class PowerRequests {
     private static final int EVENT_SIZE = 24; // struct input_event on x86_64
     private static final int EV_KEY = 1;
     private static final int KEY_POWER = 116;
+    private static final int SIGTERM = 15;
 
     private PowerRequests() {}
 
-    /**
-     * The second JVM is kept small, as it runs beside the appliance: interpreted only (it runs a
-     * few hundred bytecodes), a 4 MB heap (about 38 MB resident on the host). Every option must
-     * be valid: a JVM that refuses to start leaves {@code xl shutdown} waiting, with no message.
-     */
-    static final List<String> STOP_JVM_OPTIONS = List.of("-Xint", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx4m",
-            "-XX:MaxMetaspaceSize=16m");
-
-
     static void listen() throws IOException {
-        Path java = Path.of("/proc/self/exe").toRealPath();
-        String classPath = StopRequest.class.getProtectionDomain().getCodeSource().getLocation().getPath();
-        Files.writeString(Path.of("/proc/sys/kernel/poweroff_cmd"),
-                java + " " + String.join(" ", STOP_JVM_OPTIONS) + " -cp " + classPath + " " + StopRequest.class.getName());
+        Files.writeString(Path.of("/proc/sys/kernel/poweroff_cmd"), Init.STOP_PROGRAM);
         List<Path> devices;
         try (var entries = Files.list(Path.of("/dev/input"))) {
             devices = entries.filter(p -> p.getFileName().toString().startsWith("event")).sorted().toList();
@@ -59,12 +48,21 @@ final class PowerRequests {
                 ByteBuffer b = ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN);
                 if (b.getShort(16) == EV_KEY && b.getShort(18) == KEY_POWER && b.getInt(20) == 1) {
                     Init.log("init: power button pressed at uptime " + Init.uptime() + " s: stopping the appliance");
-                    StopRequest.terminate(ProcessHandle.current().pid());
+                    terminate(ProcessHandle.current().pid());
                     return;
                 }
             }
         } catch (IOException e) {
             Init.log("init: stopped watching " + device + ": " + e.getMessage());
+        }
+    }
+
+    /** kill(pid, SIGTERM). */
+    private static void terminate(long pid) {
+        try {
+            Linux.kill(pid, SIGTERM);
+        } catch (IOException e) {
+            Init.log("init: could not stop pid " + pid + ": " + e.getMessage());
         }
     }
 }
