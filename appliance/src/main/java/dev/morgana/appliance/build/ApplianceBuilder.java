@@ -200,9 +200,9 @@ public final class ApplianceBuilder {
                         + layers.name().toLowerCase(Locale.ROOT) + " layers, manifest " + digest
                         + "): docker load -i " + image + " or podman load -i " + image);
             }
-            // The small JDK's image is the one meant for the smallest guests, whose page cache is
-            // cheaper to refill from the squashfs root's small blocks; the build JDK's VM keeps the
-            // smallest image (kernel + root under 20 MB) with large blocks, and serves at 96 MB too.
+            // The small JDK's image is the one meant for the smallest guests (96 MB), whose page
+            // cache is cheaper to refill from the squashfs root's small blocks; the build JDK's VM
+            // keeps the smallest image (kernel + root under 20 MB) with large blocks, and 112 MB.
             case "xen" -> image = XenPackager.write(out, name, classPath, JVM_OPTIONS, manifest.keys(),
                     SystemLibraries.neededBy(runtime), epoch, root.resolve("build").resolve("xen-kernel"),
                     jvm.equals("jdk") ? SquashfsRoot.Blocks.COMPACT : SquashfsRoot.Blocks.LEAN, progress)

@@ -10,8 +10,8 @@ import java.util.Map;
  * A ring lives as long as its connection, long enough for the garbage collector to promote it to
  * the old generation; a server that opens connections one after another would otherwise fill the
  * old generation with dead rings and collect it in full about once a second (the guest of
- * docs/xen.md's "Memory" grew its heap to the cap that way). Pooled rings stay live instead:
- * at most {@link #maxBytes()} bytes of them. A ring comes back zeroed, so no connection sees
+ * docs/xen.md's "Memory" grew its heap to the cap that way). Pooled rings stay live instead,
+ * up to the bound given at construction. A ring comes back zeroed, so no connection sees
  * another's bytes. Not thread-safe: the owner of the {@link Tcp} drives it.
  */
 final class RingPool {
@@ -52,9 +52,5 @@ final class RingPool {
     /** Bytes held now. */
     long pooledBytes() {
         return pooledBytes;
-    }
-
-    int maxBytes() {
-        return maxBytes;
     }
 }

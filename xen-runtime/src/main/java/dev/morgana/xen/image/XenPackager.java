@@ -53,13 +53,20 @@ public final class XenPackager {
      */
     public static final int MEMORY_MB = 256;
     /**
-     * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root): serves 8 clients for
-     * three minutes with either JVM (make test-vm-memory, which runs that load; docs/benchmarks.md,
-     * "RAM: the smallest guest that serves under load"). It became enough once the JVM's anonymous
-     * memory stopped growing under load: TCP rings reused across connections, native memory
-     * trimmed, a 16 MB heap cap ({@link #VM_JVM_OPTIONS}).
+     * Guest RAM with the small kernel ({@code KERNEL=small}, squashfs root) and the build JDK's
+     * VM: 96 MB served 8 clients for three and ten minutes, but thrashed and cut 4 MiB bodies
+     * short after 20 (libjvm.so is 24 MB there, and its 1 MiB squashfs blocks make each page
+     * read back costly); 112 MB leaves its page cache room (docs/benchmarks.md, "RAM: the
+     * smallest guest that serves under load").
      */
-    public static final int SMALL_KERNEL_MEMORY_MB = 96;
+    public static final int SMALL_KERNEL_MEMORY_MB = 112;
+    /**
+     * Guest RAM with the small kernel for an image meant for the smallest guests ({@code JVM=small},
+     * {@link SquashfsRoot.Blocks#LEAN}): serves 8 clients for 20 minutes (make test-vm-memory). It
+     * became enough once the JVM's anonymous memory stopped growing under load: TCP rings reused
+     * across connections, native memory trimmed, a 16 MB heap cap ({@link #VM_JVM_OPTIONS}).
+     */
+    public static final int SMALL_KERNEL_LEAN_MEMORY_MB = 96;
     /**
      * JVM options for a small guest: a small heap that Serial GC keeps close to the live data
      * (it grows the heap only below 10% free and gives it back above 30%; 4-5 MB are live under
@@ -180,7 +187,7 @@ public final class XenPackager {
             }
         }
         String port = keys.getOrDefault("PORT", "8080");
-        int memoryMb = kernelChoice.equals("small") ? SMALL_KERNEL_MEMORY_MB : MEMORY_MB;
+        int memoryMb = memoryMb(kernelChoice, rootBlocks);
         String disk = disks.isEmpty() ? null : Path.of(disks.getFirst()).getFileName().toString();
         Path xl = dir.resolve(name + ".xl");
         Files.writeString(xl, LaunchFiles.xlConfig(name, keys, disk, memoryMb, root), StandardCharsets.UTF_8);
@@ -211,6 +218,14 @@ public final class XenPackager {
             default -> throw new IllegalArgumentException("unknown kernel '" + choice
                     + "' (KERNEL or MORGANA_KERNEL): accepted values are cloud and small");
         };
+    }
+
+    /** The guest RAM the xl config and run-qemu.sh give an image with this kernel and root. */
+    static int memoryMb(String kernelChoice, SquashfsRoot.Blocks rootBlocks) {
+        if (!kernelChoice.equals("small")) {
+            return MEMORY_MB;
+        }
+        return rootBlocks == SquashfsRoot.Blocks.LEAN ? SMALL_KERNEL_LEAN_MEMORY_MB : SMALL_KERNEL_MEMORY_MB;
     }
 
     /** The java launcher's argument file: init is the java binary, the kernel passes it @this file. */
